@@ -1,0 +1,33 @@
+package io.github.shootdualstack.shoot;
+
+import java.util.List;
+
+/**
+ * {@code status}. The operator owns {@code constraints} of its two types, {@code lastOperation},
+ * {@code networking} and {@code dualStackMigration}; everything else is somebody else's and kept.
+ */
+public class ShootStatus extends OpenObject {
+
+    private List<Condition> constraints;
+    private List<Condition> conditions;
+    private LastOperation lastOperation;
+    private StatusNetworking networking;
+    private Long observedGeneration;
+    private String technicalID;
+    private MigrationRecord dualStackMigration;
+
+    public List<Condition> getConstraints() { return constraints; }
+    public void setConstraints(List<Condition> constraints) { this.constraints = constraints; }
+    public List<Condition> getConditions() { return conditions; }
+    public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+    public LastOperation getLastOperation() { return lastOperation; }
+    public void setLastOperation(LastOperation lastOperation) { this.lastOperation = lastOperation; }
+    public StatusNetworking getNetworking() { return networking; }
+    public void setNetworking(StatusNetworking networking) { this.networking = networking; }
+    public Long getObservedGeneration() { return observedGeneration; }
+    public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+    public String getTechnicalID() { return technicalID; }
+    public void setTechnicalID(String technicalID) { this.technicalID = technicalID; }
+    public MigrationRecord getDualStackMigration() { return dualStackMigration; }
+    public void setDualStackMigration(MigrationRecord dualStackMigration) { this.dualStackMigration = dualStackMigration; }
+}
