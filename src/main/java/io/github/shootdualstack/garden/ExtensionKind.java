@@ -1,0 +1,49 @@
+package io.github.shootdualstack.garden;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/** The garden-side kinds of other controllers that the operator reads or triggers. */
+public enum ExtensionKind {
+
+    INFRASTRUCTURE("extensions.gardener.cloud", "v1alpha1", "Infrastructure", "infrastructures", true),
+    CONTROL_PLANE("extensions.gardener.cloud", "v1alpha1", "ControlPlane", "controlplanes", true),
+    NETWORK("extensions.gardener.cloud", "v1alpha1", "Network", "networks", true),
+    CLUSTER("extensions.gardener.cloud", "v1alpha1", "Cluster", "clusters", false),
+    MACHINE_DEPLOYMENT("machine.sapcloud.io", "v1alpha1", "MachineDeployment", "machinedeployments", true);
+
+    /** Extensions start work when this annotation says {@code reconcile}, and remove it then. */
+    public static final String OPERATION_ANNOTATION = "gardener.cloud/operation";
+    public static final String OPERATION_RECONCILE = "reconcile";
+    /** The worker pool a MachineDeployment belongs to. */
+    public static final String POOL_LABEL = "worker.gardener.cloud/pool";
+
+    private final ResourceDefinitionContext context;
+
+    ExtensionKind(String group, String version, String kind, String plural, boolean namespaced) {
+        this.context = new ResourceDefinitionContext.Builder()
+                .withGroup(group).withVersion(version).withKind(kind).withPlural(plural)
+                .withNamespaced(namespaced).build();
+    }
+
+    public ResourceDefinitionContext context() {
+        return context;
+    }
+
+    public String kind() {
+        return context.getKind();
+    }
+
+    public String apiVersion() {
+        return context.getGroup() + "/" + context.getVersion();
+    }
+
+    public MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> in(
+            KubernetesClient client) {
+        return client.genericKubernetesResources(context);
+    }
+}
