@@ -15,6 +15,9 @@ public class MigrationRecord extends OpenObject {
     private String completedAt;
     /** The step the migration is at; {@code Completed} at the end. */
     private String step;
+    private String windowLiftedAt;
+    private Integer singleAddressPods;
+    private List<String> singleStackServices;
     private List<StepRecord> steps = new ArrayList<>();
 
     public List<String> getFromIPFamilies() { return fromIPFamilies; }
@@ -27,6 +30,15 @@ public class MigrationRecord extends OpenObject {
     public void setCompletedAt(String completedAt) { this.completedAt = completedAt; }
     public String getStep() { return step; }
     public void setStep(String step) { this.step = step; }
+    /** When {@code gardener.cloud/operation: reconcile} let the migration run outside the maintenance window. */
+    public String getWindowLiftedAt() { return windowLiftedAt; }
+    public void setWindowLiftedAt(String windowLiftedAt) { this.windowLiftedAt = windowLiftedAt; }
+    /** At completion: pods of the shoot that still have one address. */
+    public Integer getSingleAddressPods() { return singleAddressPods; }
+    public void setSingleAddressPods(Integer singleAddressPods) { this.singleAddressPods = singleAddressPods; }
+    /** At completion: Services of the shoot that are still single-stack. */
+    public List<String> getSingleStackServices() { return singleStackServices; }
+    public void setSingleStackServices(List<String> singleStackServices) { this.singleStackServices = singleStackServices; }
     public List<StepRecord> getSteps() { return steps; }
     public void setSteps(List<StepRecord> steps) { this.steps = steps; }
 
@@ -35,6 +47,7 @@ public class MigrationRecord extends OpenObject {
         private String name;
         private String startedAt;
         private String completedAt;
+        private String triggeredAt;
 
         public StepRecord() {
         }
@@ -50,5 +63,8 @@ public class MigrationRecord extends OpenObject {
         public void setStartedAt(String startedAt) { this.startedAt = startedAt; }
         public String getCompletedAt() { return completedAt; }
         public void setCompletedAt(String completedAt) { this.completedAt = completedAt; }
+        /** When the operator last triggered the step's extensions. */
+        public String getTriggeredAt() { return triggeredAt; }
+        public void setTriggeredAt(String triggeredAt) { this.triggeredAt = triggeredAt; }
     }
 }

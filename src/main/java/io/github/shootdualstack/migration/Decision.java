@@ -1,0 +1,30 @@
+package io.github.shootdualstack.migration;
+
+import io.github.shootdualstack.shoot.ShootStatus;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What one reconcile does: the actions to carry out (usually none or one), the status the Shoot
+ * should show, the events to record, and when to look again.
+ *
+ * @param status      the whole desired status; equal to the current one when nothing changes
+ * @param recheck     when to reconcile again without an event; {@code null} for "on the next event"
+ * @param needsShoot  the step at hand needs the shoot cluster observed, and it was not
+ */
+public record Decision(Step step, List<Action> actions, ShootStatus status, List<Event> events, Duration recheck,
+                       boolean needsShoot) {
+
+    /** An event on the Shoot. */
+    public record Event(boolean warning, String reason, String message) {
+
+        public static Event normal(String reason, String message) {
+            return new Event(false, reason, message);
+        }
+
+        public static Event warning(String reason, String message) {
+            return new Event(true, reason, message);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.shootdualstack.migration;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * What an extension resource says of itself, in the terms of the extension contract: a pending
+ * trigger, the last operation's state and time, generations, and the last error.
+ */
+public record ExtensionFacts(String kind, String namespace, String name, boolean exists, boolean triggerPending,
+                             String state, Instant lastUpdateTime, long generation, long observedGeneration,
+                             String lastError) {
+
+    public static ExtensionFacts missing(String kind, String namespace, String name) {
+        return new ExtensionFacts(kind, namespace, name, false, false, null, null, 0, 0, null);
+    }
+
+    /** "Infrastructure shoot--dev--prod/prod". */
+    public String ref() {
+        return kind + " " + (namespace == null ? "" : namespace + "/") + name;
+    }
+
+    /** Done: succeeded, caught up with its generation, and no trigger left. */
+    public boolean ready() {
+        return exists && !triggerPending && "Succeeded".equals(state) && observedGeneration >= generation;
+    }
+
+    public boolean failed() {
+        return exists && ("Error".equals(state) || "Failed".equals(state));
+    }
+
+    /** Busy: a trigger waits, or it is processing. */
+    public boolean busy() {
+        return exists && (triggerPending || "Processing".equals(state) || observedGeneration < generation);
+    }
+
+    /** Ready, and its last operation ended at or after {@code since} (both at the second). */
+    public boolean readySince(Instant since) {
+        return ready() && since != null && lastUpdateTime != null
+                && !lastUpdateTime.isBefore(since.truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    public String failure() {
+        return ref() + " failed" + (lastError == null || lastError.isBlank() ? "" : ": " + lastError);
+    }
+}
