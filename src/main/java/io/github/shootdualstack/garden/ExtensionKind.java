@@ -34,6 +34,10 @@ public enum ExtensionKind {
         return context;
     }
 
+    public io.javaoperatorsdk.operator.processing.GroupVersionKind groupVersionKind() {
+        return new io.javaoperatorsdk.operator.processing.GroupVersionKind(context.getGroup(), context.getVersion(), context.getKind());
+    }
+
     public String kind() {
         return context.getKind();
     }

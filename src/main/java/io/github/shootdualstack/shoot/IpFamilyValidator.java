@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The operator's own enforcement of the {@link IpFamilyRules}: it must not trust that the CRD was
- * installed with its rules. Returns the same messages, in the same order, as the CRD reports them.
+ * installed with its rules. Returns the messages of the CRD rules it finds violated (field rules first, then spec rules).
  */
 public final class IpFamilyValidator {
 

@@ -1,0 +1,71 @@
+package io.github.shootdualstack.garden;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.shoot.Shoot;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The operator's writes to the garden side. Each is a patch of exactly the fields it means to set;
+ * none deletes anything, and none writes a Shoot's {@code spec}.
+ */
+public final class GardenActions {
+
+    /** The MachineDeployment pod-template annotation whose change rolls a pool's nodes. */
+    public static final String ROLLOUT_ANNOTATION = "gardener.cloud/rollout-workers-at";
+
+    private static final Map<String, Object> TRIGGER = Map.of("annotations",
+            Map.of(ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE));
+
+    private final KubernetesClient garden;
+
+    public GardenActions(KubernetesClient garden) {
+        this.garden = garden;
+    }
+
+    public void trigger(ExtensionKind kind, String namespace, String name) {
+        kind.in(garden).inNamespace(namespace).withName(name)
+                .patch(Patches.MERGE, Patches.body(Map.of("metadata", TRIGGER)));
+    }
+
+    /** Sets the Network's families and triggers it, in one write. */
+    public void enableNetwork(String namespace, String name, List<String> ipFamilies) {
+        ExtensionKind.NETWORK.in(garden).inNamespace(namespace).withName(name)
+                .patch(Patches.MERGE, Patches.body(Map.of("metadata", TRIGGER, "spec", Map.of("ipFamilies", ipFamilies))));
+    }
+
+    /** Replaces {@code Cluster.spec.shoot} with a copy of the Shoot, as provider extensions read it. */
+    public void syncCluster(String clusterName, Shoot shoot) {
+        Object copy = Serialization.jsonMapper().convertValue(shoot, Map.class);
+        ExtensionKind.CLUSTER.in(garden).withName(clusterName)
+                .patch(Patches.JSON, Patches.body(List.of(Map.of("op", "add", "path", "/spec/shoot", "value", copy))));
+    }
+
+    /** Changes the pod template of the pools' MachineDeployments, which rolls their nodes. */
+    public int rollWorkers(String namespace, List<String> pools, String value) {
+        int rolled = 0;
+        Map<String, Object> patch = Map.of("spec", Map.of("template", Map.of("metadata",
+                Map.of("annotations", Map.of(ROLLOUT_ANNOTATION, value)))));
+        for (GenericKubernetesResource deployment : ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(namespace).list().getItems()) {
+            Map<String, String> labels = deployment.getMetadata().getLabels();
+            if (labels != null && pools.contains(labels.get(ExtensionKind.POOL_LABEL))) {
+                ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(namespace).withName(deployment.getMetadata().getName())
+                        .patch(Patches.MERGE, Patches.body(patch));
+                rolled++;
+            }
+        }
+        return rolled;
+    }
+
+    /** Removes the Shoot's {@code gardener.cloud/operation} annotation if it still holds {@code value}. */
+    public void removeShootOperation(Shoot shoot, String value) {
+        String path = "/metadata/annotations/" + ExtensionKind.OPERATION_ANNOTATION.replace("~", "~0").replace("/", "~1");
+        garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
+                .patch(Patches.JSON, Patches.body(List.of(
+                        Map.of("op", "test", "path", path, "value", value),
+                        Map.of("op", "remove", "path", path))));
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.shootdualstack.operator;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.garden.GardenActions;
+import io.github.shootdualstack.garden.GardenObserver;
+import io.github.shootdualstack.garden.TechnicalNamespace;
+import io.github.shootdualstack.migration.Action;
+import io.github.shootdualstack.migration.Decision;
+import io.github.shootdualstack.migration.GardenFacts;
+import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.ShootClusterFacts;
+import io.github.shootdualstack.migration.Step;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shootcluster.ShootAccessException;
+import io.github.shootdualstack.shootcluster.ShootCluster;
+import io.github.shootdualstack.shootcluster.ShootClusters;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The Shoot reconciler: observe the garden (and, when the step needs it, the shoot cluster),
+ * decide with the pure {@link Migration}, act, and report. Level-triggered: nothing here depends
+ * on an earlier event.
+ */
+@ControllerConfiguration(name = ShootReconciler.NAME)
+public class ShootReconciler implements Reconciler<Shoot> {
+
+    public static final String NAME = "shoot-dualstack";
+    private static final String BY_EXTENSION = "by-extension-resource";
+
+    private final GardenObserver observer;
+    private final GardenActions gardenActions;
+    private final ShootClusters shootClusters;
+    private final EventRecorder events;
+    private final StatusWriter statusWriter;
+    private final OperatorSettings settings;
+
+    public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings) {
+        this.observer = new GardenObserver(garden);
+        this.gardenActions = new GardenActions(garden);
+        this.shootClusters = shootClusters;
+        this.events = new EventRecorder(garden, settings.clock());
+        this.statusWriter = new StatusWriter(settings.serverSideApply());
+        this.settings = settings;
+    }
+
+    /** The extension resources' changes wake up their Shoot, found by technical namespace and name. */
+    @Override
+    public List<EventSource<?, Shoot>> prepareEventSources(EventSourceContext<Shoot> context) {
+        context.getPrimaryCache().addIndexer(BY_EXTENSION,
+                shoot -> List.of(TechnicalNamespace.of(shoot) + "/" + shoot.getMetadata().getName()));
+        List<EventSource<?, Shoot>> sources = new ArrayList<>();
+        for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
+            var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
+                    .withName(kind.kind())
+                    .withWatchAllNamespaces()
+                    .withSecondaryToPrimaryMapper((GenericKubernetesResource resource) -> context.getPrimaryCache()
+                            .byIndex(BY_EXTENSION, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
+                            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                    .build();
+            sources.add(new InformerEventSource<>(configuration, context));
+        }
+        return sources;
+    }
+
+    @Override
+    public UpdateControl<Shoot> reconcile(Shoot shoot, Context<Shoot> context) {
+        Instant now = settings.clock().instant();
+        if (shoot.getMetadata().getDeletionTimestamp() != null) {
+            shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+            return UpdateControl.noUpdate();
+        }
+        GardenFacts garden = observer.observe(shoot);
+        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration()));
+        ShootCluster cluster = null;
+        if (decision.needsShoot()) {
+            ShootClusterFacts facts = null;
+            String problem = null;
+            try {
+                cluster = shootClusters.of(shoot);
+                facts = cluster.observe(decision.step().compareTo(Step.KUBE_DNS) >= 0);
+            } catch (ShootAccessException e) {
+                problem = e.getMessage();
+            }
+            decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration()));
+        }
+        act(shoot, decision.actions(), cluster);
+        statusWriter.write(shoot, decision.status(), context);
+        decision.events().forEach(event -> events.record(shoot, event));
+        if (decision.step() == null || decision.step() == Step.COMPLETED) {
+            shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+        }
+        return decision.recheck() == null ? UpdateControl.noUpdate()
+                : UpdateControl.<Shoot>noUpdate().rescheduleAfter(Math.max(1, decision.recheck().toMillis()));
+    }
+
+    private void act(Shoot shoot, List<Action> actions, ShootCluster cluster) {
+        String namespace = TechnicalNamespace.of(shoot);
+        String name = shoot.getMetadata().getName();
+        for (Action action : actions) {
+            if (action instanceof Action.SyncCluster sync) {
+                gardenActions.syncCluster(sync.clusterName(), shoot);
+            } else if (action instanceof Action.Trigger trigger) {
+                gardenActions.trigger(trigger.kind(), namespace, name);
+            } else if (action instanceof Action.EnableDualStackNetwork network) {
+                gardenActions.enableNetwork(namespace, name, network.ipFamilies());
+            } else if (action instanceof Action.RollWorkers roll) {
+                gardenActions.rollWorkers(namespace, roll.pools(), roll.value());
+                Map<String, String> annotations = shoot.getMetadata().getAnnotations();
+                gardenActions.removeShootOperation(shoot, annotations.get(ExtensionKind.OPERATION_ANNOTATION));
+            } else if (action instanceof Action.RestartCoreDns restart) {
+                cluster.restartCoreDns(restart.value());
+            } else if (action instanceof Action.PatchKubeDns patch) {
+                cluster.patchKubeDns(patch.ipv4ClusterIP(), patch.ipv6ClusterIP());
+            } else if (action instanceof Action.RemoveShootOperation remove) {
+                gardenActions.removeShootOperation(shoot, remove.value());
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.github.shootdualstack.shootcluster;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.shootdualstack.garden.Patches;
+import io.github.shootdualstack.migration.ShootClusterFacts;
+import io.github.shootdualstack.migration.ShootClusterFacts.NodeFacts;
+import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
+import io.github.shootdualstack.migration.ShootClusterFacts.ServiceFacts;
+import io.github.shootdualstack.shoot.IpFamily;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The shoot cluster through a fabric8 client built from the Shoot's kubeconfig Secret. */
+public final class Fabric8ShootCluster implements ShootCluster {
+
+    public static final String KUBE_SYSTEM = "kube-system";
+    public static final String COREDNS = "coredns";
+    public static final String KUBE_DNS = "kube-dns";
+    public static final String DNS_LABEL = "k8s-app";
+    public static final String RESTARTED_AT = "gardener.cloud/restarted-at";
+
+    private final KubernetesClient client;
+    private final String shootRef;
+
+    public Fabric8ShootCluster(KubernetesClient client, String shootRef) {
+        this.client = client;
+        this.shootRef = shootRef;
+    }
+
+    @Override
+    public ShootClusterFacts observe(boolean withReport) {
+        return call("read", () -> {
+            List<NodeFacts> nodes = client.nodes().list().getItems().stream().map(Fabric8ShootCluster::node).toList();
+            Deployment coreDns = client.apps().deployments().inNamespace(KUBE_SYSTEM).withName(COREDNS).get();
+            List<PodFacts> dnsPods = client.pods().inNamespace(KUBE_SYSTEM).withLabel(DNS_LABEL, KUBE_DNS).list().getItems().stream()
+                    .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
+                    .map(pod -> new PodFacts(pod.getMetadata().getName(), ips(pod))).toList();
+            Service kubeDns = client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS).get();
+            int singleAddressPods = 0;
+            List<String> singleStackServices = new ArrayList<>();
+            if (withReport) {
+                singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()
+                        .filter(pod -> pod.getSpec() == null || !Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
+                        .filter(pod -> ips(pod).size() == 1).count();
+                for (Service service : client.services().inAnyNamespace().list().getItems()) {
+                    if (singleStack(service)) {
+                        singleStackServices.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
+                    }
+                }
+            }
+            return new ShootClusterFacts(nodes, coreDns != null, restartedAt(coreDns), dnsPods,
+                    kubeDns == null ? null : new ServiceFacts(clusterIPs(kubeDns), kubeDns.getSpec().getIpFamilyPolicy()),
+                    singleAddressPods, List.copyOf(singleStackServices));
+        });
+    }
+
+    @Override
+    public void restartCoreDns(String value) {
+        call("restart CoreDNS in", () -> client.apps().deployments().inNamespace(KUBE_SYSTEM).withName(COREDNS)
+                .patch(Patches.MERGE, Patches.body(Map.of("spec", Map.of("template", Map.of("metadata",
+                        Map.of("annotations", Map.of(RESTARTED_AT, value))))))));
+    }
+
+    @Override
+    public void patchKubeDns(String ipv4ClusterIP, String ipv6ClusterIP) {
+        call("patch kube-dns in", () -> client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS)
+                .patch(Patches.MERGE, Patches.body(Map.of("spec", Map.of(
+                        "ipFamilyPolicy", "PreferDualStack",
+                        "ipFamilies", List.of(IpFamily.IPV4, IpFamily.IPV6),
+                        "clusterIPs", List.of(ipv4ClusterIP, ipv6ClusterIP))))));
+    }
+
+    private <T> T call(String what, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (KubernetesClientException e) {
+            String cause = e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Optional.ofNullable(e.getStatus())
+                    .map(s -> s.getMessage()).orElse(e.getMessage()) : rootMessage(e);
+            throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
+                    + client.getConfiguration().getMasterUrl() + ": " + cause, e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
+    private static NodeFacts node(Node node) {
+        List<String> cidrs = node.getSpec() == null ? List.of()
+                : node.getSpec().getPodCIDRs() != null && !node.getSpec().getPodCIDRs().isEmpty() ? node.getSpec().getPodCIDRs()
+                : node.getSpec().getPodCIDR() == null ? List.of() : List.of(node.getSpec().getPodCIDR());
+        return new NodeFacts(node.getMetadata().getName(), cidrs);
+    }
+
+    private static List<String> ips(Pod pod) {
+        if (pod.getStatus() == null) {
+            return List.of();
+        }
+        if (pod.getStatus().getPodIPs() != null && !pod.getStatus().getPodIPs().isEmpty()) {
+            return pod.getStatus().getPodIPs().stream().map(PodIP::getIp).toList();
+        }
+        return pod.getStatus().getPodIP() == null ? List.of() : List.of(pod.getStatus().getPodIP());
+    }
+
+    private static String restartedAt(Deployment deployment) {
+        if (deployment == null || deployment.getSpec().getTemplate().getMetadata() == null
+                || deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(RESTARTED_AT);
+    }
+
+    private static List<String> clusterIPs(Service service) {
+        if (service.getSpec().getClusterIPs() != null && !service.getSpec().getClusterIPs().isEmpty()) {
+            return service.getSpec().getClusterIPs();
+        }
+        return service.getSpec().getClusterIP() == null ? List.of() : List.of(service.getSpec().getClusterIP());
+    }
+
+    private static boolean singleStack(Service service) {
+        String clusterIP = service.getSpec().getClusterIP();
+        boolean hasClusterIP = clusterIP != null && !clusterIP.isBlank() && !"None".equals(clusterIP);
+        return hasClusterIP && !"ExternalName".equals(service.getSpec().getType()) && clusterIPs(service).size() == 1;
+    }
+}

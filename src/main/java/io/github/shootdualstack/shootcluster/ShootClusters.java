@@ -1,0 +1,113 @@
+package io.github.shootdualstack.shootcluster;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.shootdualstack.shoot.Shoot;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Clients to shoot clusters, built from each Shoot's {@code <shoot>.kubeconfig} Secret: reused while
+ * the Secret is unchanged, rebuilt when it changes, closed when no longer needed.
+ */
+public final class ShootClusters implements AutoCloseable {
+
+    public static final String KUBECONFIG_KEY = "kubeconfig";
+    private static final Logger LOG = LoggerFactory.getLogger(ShootClusters.class);
+
+    private final KubernetesClient garden;
+    private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+    private record Connection(String secretVersion, KubernetesClient client) {
+    }
+
+    public ShootClusters(KubernetesClient garden) {
+        this.garden = garden;
+    }
+
+    /** The shoot cluster of a Shoot; throws {@link ShootAccessException} naming what is wrong. */
+    public ShootCluster of(Shoot shoot) {
+        String namespace = shoot.getMetadata().getNamespace();
+        String secretName = shoot.getMetadata().getName() + ".kubeconfig";
+        String secretRef = "Secret " + namespace + "/" + secretName;
+        Secret secret;
+        try {
+            secret = garden.secrets().inNamespace(namespace).withName(secretName).get();
+        } catch (KubernetesClientException e) {
+            throw new ShootAccessException("could not read " + secretRef + ": " + Fabric8ShootCluster.rootMessage(e), e);
+        }
+        if (secret == null) {
+            throw new ShootAccessException(secretRef + " not found: it holds the shoot cluster's kubeconfig");
+        }
+        String key = namespace + "/" + shoot.getMetadata().getName();
+        Connection connection = connections.get(key);
+        String version = secret.getMetadata().getResourceVersion();
+        if (connection == null || !connection.secretVersion().equals(version)) {
+            KubernetesClient client = build(secret, secretRef);
+            Connection previous = connections.put(key, new Connection(version, client));
+            if (previous != null) {
+                previous.client().close();
+            }
+            connection = connections.get(key);
+        }
+        return new Fabric8ShootCluster(connection.client(), "Shoot " + key);
+    }
+
+    /** Closes the client of a Shoot that no longer needs one. */
+    public void release(String namespace, String name) {
+        Connection connection = connections.remove(namespace + "/" + name);
+        if (connection != null) {
+            connection.client().close();
+        }
+    }
+
+    public int open() {
+        return connections.size();
+    }
+
+    @Override
+    public void close() {
+        connections.values().forEach(c -> c.client().close());
+        connections.clear();
+    }
+
+    private static KubernetesClient build(Secret secret, String secretRef) {
+        String encoded = secret.getData() == null ? null : secret.getData().get(KUBECONFIG_KEY);
+        String kubeconfig = encoded != null ? decode(encoded, secretRef)
+                : secret.getStringData() == null ? null : secret.getStringData().get(KUBECONFIG_KEY);
+        if (kubeconfig == null || kubeconfig.isBlank()) {
+            throw new ShootAccessException(secretRef + " has no key \"" + KUBECONFIG_KEY + "\"");
+        }
+        Config config;
+        try {
+            config = Config.fromKubeconfig(kubeconfig);
+        } catch (RuntimeException e) {
+            throw new ShootAccessException("the kubeconfig in " + secretRef + " is malformed: " + Fabric8ShootCluster.rootMessage(e), e);
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
+        }
+        // fail fast: an unreachable shoot is reported and retried with back-off, not waited for here
+        config.setConnectionTimeout(5_000);
+        config.setRequestTimeout(10_000);
+        config.setRequestRetryBackoffLimit(0);
+        LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static String decode(String encoded, String secretRef) {
+        try {
+            return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new ShootAccessException(secretRef + " key \"" + KUBECONFIG_KEY + "\" is not valid base64");
+        }
+    }
+}
