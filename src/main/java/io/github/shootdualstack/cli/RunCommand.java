@@ -20,8 +20,9 @@ import java.util.concurrent.CountDownLatch;
 
 /** Runs the operator against the garden cluster of {@code KUBECONFIG} (or the in-cluster config). */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs the operator against a garden cluster: the one KUBECONFIG (or ~/.kube/config) points at,",
-                "or the cluster it runs in. Stops cleanly on SIGTERM."})
+        description = {"Runs the operator against a garden cluster.",
+                "Connects with KUBECONFIG (or ~/.kube/config), or the in-cluster config when it runs in a pod.",
+                "Stops cleanly on SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
