@@ -1,16 +1,19 @@
 package io.github.shootdualstack.cli;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.operator.HealthServer;
+import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -22,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the operator against a garden cluster.",
                 "Connects with KUBECONFIG (or ~/.kube/config), or the in-cluster config when it runs in a pod.",
-                "Stops cleanly on SIGTERM."})
+                "Serves /healthz, /readyz and /metrics; stops cleanly on SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -51,28 +54,66 @@ final class RunCommand implements Callable<Integer> {
             description = "Write the Shoot status by server-side apply instead of JSON patch (default: ${DEFAULT-VALUE}).")
     boolean serverSideApply;
 
-    @Option(names = "--health-port", paramLabel = "PORT", defaultValue = "8081",
-            description = "Port of /healthz and /readyz (default: ${DEFAULT-VALUE}).")
-    int healthPort;
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "8080",
+            description = "Port of /healthz, /readyz and /metrics (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--leader-election", defaultValue = "false",
+            description = "Elect a leader by a Lease, so several replicas can run and only one reconciles.")
+    boolean leaderElection;
+
+    @Option(names = "--leader-election-namespace", paramLabel = "NAMESPACE", defaultValue = "${env:POD_NAMESPACE}",
+            description = "Namespace of the Lease (default: $POD_NAMESPACE).")
+    String leaderElectionNamespace;
+
+    @Option(names = "--leader-election-name", paramLabel = "NAME", defaultValue = "shoot-dualstack-operator",
+            description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
+    String leaderElectionName;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "plain",
+            description = "plain or json (default: ${DEFAULT-VALUE}).")
+    LogFormat logFormat;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), selector,
-                new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, Clock.systemUTC());
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (KubernetesClient garden = new KubernetesClientBuilder().build()) {
-            LOG.info("Garden cluster: {}", garden.getConfiguration().getMasterUrl());
-            ShootOperator operator = new ShootOperator(garden, settings);
-            try (HealthServer health = new HealthServer(healthPort, () -> true, operator::ready)) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    LOG.info("Stopping");
-                    operator.close();
-                    stopped.countDown();
-                }, "shutdown"));
-                operator.start();
-                LOG.info("Watching Shoots in {}; health on port {}", namespaces.isEmpty() ? "all namespaces" : namespaces, health.port());
-                stopped.await();
+        logFormat.apply();
+        LeaderElectionSettings election = null;
+        if (leaderElection) {
+            if (leaderElectionNamespace == null || leaderElectionNamespace.isBlank()) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--leader-election needs --leader-election-namespace (or POD_NAMESPACE)");
             }
+            String identity = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
+            election = LeaderElectionSettings.of(leaderElectionNamespace, leaderElectionName, identity);
+        }
+        OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), selector,
+                new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
+                Clock.systemUTC());
+        Config garden = Config.autoConfigure(null);
+        LOG.info("Garden cluster: {}", garden.getMasterUrl());
+        CountDownLatch stopped = new CountDownLatch(1);
+        ShootOperator operator = new ShootOperator(garden, settings);
+        try (HealthServer http = new HealthServer(httpPort, () -> true, operator::ready)) {
+            http.handle("/metrics", exchange -> {
+                byte[] body = operator.metrics().scrape().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                exchange.sendResponseHeaders(200, body.length);
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("Stopping");
+                operator.close();
+                stopped.countDown();
+            }, "shutdown"));
+            operator.start();
+            LOG.info("Watching Shoots in {}; /healthz, /readyz and /metrics on port {}",
+                    namespaces.isEmpty() ? "all namespaces" : namespaces, http.port());
+            stopped.await();
         }
         return 0;
     }

@@ -1,27 +1,47 @@
 package io.github.shootdualstack.operator;
 
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 
 /**
- * The operator: the JOSDK runtime with the Shoot reconciler, on a garden client it does not own.
+ * The operator: the JOSDK runtime with the Shoot reconciler, on a garden client of its own whose
+ * requests are counted in the metrics.
  */
 public final class ShootOperator implements AutoCloseable {
 
+    private final KubernetesClient garden;
     private final Operator operator;
     private final ShootClusters shootClusters;
+    private final OperatorMetrics metrics;
 
-    public ShootOperator(KubernetesClient garden, OperatorSettings settings) {
-        this.shootClusters = new ShootClusters(garden);
-        this.operator = new Operator(o -> o
-                .withKubernetesClient(garden)
-                .withCloseClientOnStop(false)
-                .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
-                .withStopOnInformerErrorDuringStartup(true));
-        operator.register(new ShootReconciler(garden, shootClusters, settings),
-                (ControllerConfigurationOverrider<io.github.shootdualstack.shoot.Shoot> o) -> {
+    public ShootOperator(Config gardenConfig, OperatorSettings settings) {
+        this.metrics = new OperatorMetrics();
+        this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden")))
+                .build();
+        this.shootClusters = new ShootClusters(garden, metrics.apiRequests("shoot"));
+        LeaderElectionSettings election = settings.leaderElection();
+        this.operator = new Operator(o -> {
+            o.withKubernetesClient(garden)
+                    .withCloseClientOnStop(false)
+                    .withUseSSAToPatchPrimaryResource(settings.serverSideApply())
+                    .withStopOnInformerErrorDuringStartup(true)
+                    .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(metrics.registry()));
+            if (election != null) {
+                o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(election.name(), election.namespace(),
+                        election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), election.identity(),
+                        null, election.exitOnStopLeading()));
+            }
+        });
+        operator.register(new ShootReconciler(garden, shootClusters, settings, metrics),
+                (ControllerConfigurationOverrider<Shoot> o) -> {
                     if (!settings.namespaces().isEmpty()) {
                         o.settingNamespaces(settings.namespaces());
                     }
@@ -36,14 +56,14 @@ public final class ShootOperator implements AutoCloseable {
         return this;
     }
 
-    /** Started, and every informer is watching. */
+    /** Started, and every informer is watching; independent of leadership. */
     public boolean ready() {
         var info = operator.getRuntimeInfo();
         return info.isStarted() && info.allEventSourcesAreHealthy();
     }
 
-    public boolean started() {
-        return operator.getRuntimeInfo().isStarted();
+    public OperatorMetrics metrics() {
+        return metrics;
     }
 
     public ShootClusters shootClusters() {
@@ -54,5 +74,6 @@ public final class ShootOperator implements AutoCloseable {
     public void close() {
         operator.stop();
         shootClusters.close();
+        garden.close();
     }
 }

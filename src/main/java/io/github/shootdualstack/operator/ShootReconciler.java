@@ -49,14 +49,17 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final EventRecorder events;
     private final StatusWriter statusWriter;
     private final OperatorSettings settings;
+    private final OperatorMetrics metrics;
 
-    public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings) {
+    public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
+                           OperatorMetrics metrics) {
         this.observer = new GardenObserver(garden);
         this.gardenActions = new GardenActions(garden);
         this.shootClusters = shootClusters;
         this.events = new EventRecorder(garden, settings.clock());
         this.statusWriter = new StatusWriter(settings.serverSideApply());
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** The extension resources' changes wake up their Shoot, found by technical namespace and name. */
@@ -81,8 +84,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
     @Override
     public UpdateControl<Shoot> reconcile(Shoot shoot, Context<Shoot> context) {
         Instant now = settings.clock().instant();
+        String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         if (shoot.getMetadata().getDeletionTimestamp() != null) {
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+            metrics.step(key, null);
             return UpdateControl.noUpdate();
         }
         GardenFacts garden = observer.observe(shoot);
@@ -100,8 +105,19 @@ public class ShootReconciler implements Reconciler<Shoot> {
             decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration()));
         }
         act(shoot, decision.actions(), cluster);
-        statusWriter.write(shoot, decision.status(), context);
-        decision.events().forEach(event -> events.record(shoot, event));
+        if (statusWriter.write(shoot, decision.status(), context)) {
+            StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
+        }
+        decision.events().forEach(event -> {
+            events.record(shoot, event);
+            switch (event.reason()) {
+                case "UnsupportedIPFamilyUpdate", "InvalidIPFamilies" -> metrics.refused();
+                case "DualStackMigrationCompleted" -> metrics.completed();
+                default -> { }
+            }
+        });
+        var record = decision.status().getDualStackMigration();
+        metrics.step(key, record == null ? null : Step.byName(record.getStep()));
         if (decision.step() == null || decision.step() == Step.COMPLETED) {
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
         }
@@ -125,6 +141,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 gardenActions.removeShootOperation(shoot, annotations.get(ExtensionKind.OPERATION_ANNOTATION));
             } else if (action instanceof Action.RestartCoreDns restart) {
                 cluster.restartCoreDns(restart.value());
+                metrics.coreDnsRestarted();
             } else if (action instanceof Action.PatchKubeDns patch) {
                 cluster.patchKubeDns(patch.ipv4ClusterIP(), patch.ipv6ClusterIP());
             } else if (action instanceof Action.RemoveShootOperation remove) {

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.Interceptor;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +25,16 @@ public final class ShootClusters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShootClusters.class);
 
     private final KubernetesClient garden;
+    private final Interceptor requestCounter;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     private record Connection(String secretVersion, KubernetesClient client) {
     }
 
-    public ShootClusters(KubernetesClient garden) {
+    /** @param requestCounter sees every request to a shoot cluster (for the metrics) */
+    public ShootClusters(KubernetesClient garden, Interceptor requestCounter) {
         this.garden = garden;
+        this.requestCounter = requestCounter;
     }
 
     /** The shoot cluster of a Shoot; throws {@link ShootAccessException} naming what is wrong. */
@@ -51,7 +55,7 @@ public final class ShootClusters implements AutoCloseable {
         Connection connection = connections.get(key);
         String version = secret.getMetadata().getResourceVersion();
         if (connection == null || !connection.secretVersion().equals(version)) {
-            KubernetesClient client = build(secret, secretRef);
+            KubernetesClient client = build(secret, secretRef, requestCounter);
             Connection previous = connections.put(key, new Connection(version, client));
             if (previous != null) {
                 previous.client().close();
@@ -79,7 +83,7 @@ public final class ShootClusters implements AutoCloseable {
         connections.clear();
     }
 
-    private static KubernetesClient build(Secret secret, String secretRef) {
+    private static KubernetesClient build(Secret secret, String secretRef, Interceptor requestCounter) {
         String encoded = secret.getData() == null ? null : secret.getData().get(KUBECONFIG_KEY);
         String kubeconfig = encoded != null ? decode(encoded, secretRef)
                 : secret.getStringData() == null ? null : secret.getStringData().get(KUBECONFIG_KEY);
@@ -100,7 +104,8 @@ public final class ShootClusters implements AutoCloseable {
         config.setRequestTimeout(10_000);
         config.setRequestRetryBackoffLimit(0);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)).build();
     }
 
     private static String decode(String encoded, String secretRef) {

@@ -38,7 +38,7 @@ class RefusedChangeTest {
         requests = new RequestLog(server);
         OperatorSettings settings = OperatorSettings.defaults()
                 .withMigration(new Migration.Settings(Duration.ofMillis(200), Duration.ofSeconds(1), 50));
-        operator = new ShootOperator(client, settings);
+        operator = new ShootOperator(client.getConfiguration(), settings);
     }
 
     @AfterEach
