@@ -230,7 +230,7 @@ class ShootRoundTripTest {
     }
 
     private void startOperator() {
-        operator = new ShootOperator(client, OperatorSettings.defaults()
+        operator = new ShootOperator(client.getConfiguration(), OperatorSettings.defaults()
                 .withMigration(new Migration.Settings(Duration.ofMillis(200), Duration.ofSeconds(1), 50))).start();
     }
 
