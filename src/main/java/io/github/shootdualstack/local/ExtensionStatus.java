@@ -1,0 +1,95 @@
+package io.github.shootdualstack.local;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.shoot.LastOperation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reads and writes the parts of an extension resource the extension contract is about. */
+final class ExtensionStatus {
+
+    private ExtensionStatus() {
+    }
+
+    /** Triggered by the annotation, or its spec changed since the extension last looked. */
+    static boolean needsReconcile(GenericKubernetesResource resource) {
+        return hasReconcileAnnotation(resource) || generation(resource) > observedGeneration(resource);
+    }
+
+    static boolean hasReconcileAnnotation(GenericKubernetesResource resource) {
+        Map<String, String> annotations = resource.getMetadata().getAnnotations();
+        return annotations != null
+                && ExtensionKind.OPERATION_RECONCILE.equals(annotations.get(ExtensionKind.OPERATION_ANNOTATION));
+    }
+
+    static long generation(GenericKubernetesResource resource) {
+        Long generation = resource.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+
+    static long observedGeneration(GenericKubernetesResource resource) {
+        Object observed = resource.get("status", "observedGeneration");
+        return observed instanceof Number number ? number.longValue() : 0;
+    }
+
+    static String state(GenericKubernetesResource resource) {
+        Object state = resource.get("status", "lastOperation", "state");
+        return state == null ? null : state.toString();
+    }
+
+    /** The resource's status as a mutable map, created when absent. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> status(GenericKubernetesResource resource) {
+        Object status = resource.getAdditionalProperties().get("status");
+        if (!(status instanceof Map)) {
+            status = new LinkedHashMap<String, Object>();
+            resource.setAdditionalProperty("status", status);
+        }
+        return (Map<String, Object>) status;
+    }
+
+    static void processing(GenericKubernetesResource resource, Clock clock) {
+        status(resource).put("lastOperation", lastOperation(LastOperation.STATE_PROCESSING, 1,
+                "Reconciling the " + resource.getKind(), clock));
+    }
+
+    /** Done: Succeeded, the current generation observed, no error left. */
+    static void succeeded(GenericKubernetesResource resource, Clock clock) {
+        Map<String, Object> status = status(resource);
+        status.put("lastOperation", lastOperation(LastOperation.STATE_SUCCEEDED, 100,
+                resource.getKind() + " was reconciled successfully", clock));
+        status.put("observedGeneration", generation(resource));
+        status.remove("lastError");
+    }
+
+    /** Failed; like Gardener's extensions it has observed the generation it failed on. */
+    static void failed(GenericKubernetesResource resource, String description, Clock clock) {
+        Map<String, Object> status = status(resource);
+        status.put("lastOperation", lastOperation(LastOperation.STATE_ERROR, 50,
+                "Error reconciling the " + resource.getKind() + ": " + description, clock));
+        Map<String, Object> lastError = new LinkedHashMap<>();
+        lastError.put("description", description);
+        lastError.put("lastUpdateTime", now(clock));
+        status.put("lastError", lastError);
+        status.put("observedGeneration", generation(resource));
+    }
+
+    private static Map<String, Object> lastOperation(String state, int progress, String description, Clock clock) {
+        Map<String, Object> lastOperation = new LinkedHashMap<>();
+        lastOperation.put("type", LastOperation.TYPE_RECONCILE);
+        lastOperation.put("state", state);
+        lastOperation.put("progress", progress);
+        lastOperation.put("description", description);
+        lastOperation.put("lastUpdateTime", now(clock));
+        return lastOperation;
+    }
+
+    private static String now(Clock clock) {
+        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}
