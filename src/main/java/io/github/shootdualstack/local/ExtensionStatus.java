@@ -10,7 +10,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Reads and writes the parts of an extension resource the extension contract is about. */
+/**
+ * The parts of an extension resource the extension contract is about: what triggers a reconcile,
+ * and the {@code status} fields that report one, as fragments for a merge patch.
+ */
 final class ExtensionStatus {
 
     private ExtensionStatus() {
@@ -42,41 +45,34 @@ final class ExtensionStatus {
         return state == null ? null : state.toString();
     }
 
-    /** The resource's status as a mutable map, created when absent. */
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> status(GenericKubernetesResource resource) {
-        Object status = resource.getAdditionalProperties().get("status");
-        if (!(status instanceof Map)) {
-            status = new LinkedHashMap<String, Object>();
-            resource.setAdditionalProperty("status", status);
-        }
-        return (Map<String, Object>) status;
+    /** The {@code status} fields of a reconcile that has begun. */
+    static Map<String, Object> processing(String kind, Clock clock) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("lastOperation", lastOperation(LastOperation.STATE_PROCESSING, 1, "Reconciling the " + kind, clock));
+        return status;
     }
 
-    static void processing(GenericKubernetesResource resource, Clock clock) {
-        status(resource).put("lastOperation", lastOperation(LastOperation.STATE_PROCESSING, 1,
-                "Reconciling the " + resource.getKind(), clock));
-    }
-
-    /** Done: Succeeded, the current generation observed, no error left. */
-    static void succeeded(GenericKubernetesResource resource, Clock clock) {
-        Map<String, Object> status = status(resource);
+    /** Done: Succeeded, the generation observed, no error left. */
+    static Map<String, Object> succeeded(String kind, long generation, Clock clock) {
+        Map<String, Object> status = new LinkedHashMap<>();
         status.put("lastOperation", lastOperation(LastOperation.STATE_SUCCEEDED, 100,
-                resource.getKind() + " was reconciled successfully", clock));
-        status.put("observedGeneration", generation(resource));
-        status.remove("lastError");
+                kind + " was reconciled successfully", clock));
+        status.put("observedGeneration", generation);
+        status.put("lastError", null);
+        return status;
     }
 
     /** Failed; like Gardener's extensions it has observed the generation it failed on. */
-    static void failed(GenericKubernetesResource resource, String description, Clock clock) {
-        Map<String, Object> status = status(resource);
-        status.put("lastOperation", lastOperation(LastOperation.STATE_ERROR, 50,
-                "Error reconciling the " + resource.getKind() + ": " + description, clock));
+    static Map<String, Object> failed(String kind, long generation, String description, Clock clock) {
         Map<String, Object> lastError = new LinkedHashMap<>();
         lastError.put("description", description);
         lastError.put("lastUpdateTime", now(clock));
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("lastOperation", lastOperation(LastOperation.STATE_ERROR, 50,
+                "Error reconciling the " + kind + ": " + description, clock));
         status.put("lastError", lastError);
-        status.put("observedGeneration", generation(resource));
+        status.put("observedGeneration", generation);
+        return status;
     }
 
     private static Map<String, Object> lastOperation(String state, int progress, String description, Clock clock) {

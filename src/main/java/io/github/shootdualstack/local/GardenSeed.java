@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.shoot.IpFamily;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootStatus;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,7 +19,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /** The garden half of a {@link LocalLandscape}. */
 final class GardenSeed {
@@ -44,12 +45,11 @@ final class GardenSeed {
         createCluster(shoot);
         createExtension(ExtensionKind.INFRASTRUCTURE, Map.of("type", "local", "region", "local",
                         "secretRef", Map.of("name", "cloudprovider", "namespace", landscape.technicalNamespace())),
-                resource -> ExtensionStatus.status(resource).put("networking",
-                        new InfrastructureNetworking(garden).allocate(resource, true)));
+                infrastructure -> Map.of("networking", new InfrastructureNetworking(garden).allocate(infrastructure, true)));
         createExtension(ExtensionKind.CONTROL_PLANE, Map.of("type", "local", "region", "local", "purpose", "normal"),
-                resource -> { });
+                controlPlane -> Map.of());
         createExtension(ExtensionKind.NETWORK, networkSpec(),
-                resource -> ExtensionStatus.status(resource).put("ipFamilies", IpFamily.SINGLE_STACK_IPV4));
+                network -> Map.of("ipFamilies", IpFamily.SINGLE_STACK_IPV4));
         Map<String, String> hashes = new LinkedHashMap<>();
         landscape.pools().forEach((pool, nodes) -> hashes.put(pool, createMachineDeployment(pool, nodes)));
         return new Result(shoot, hashes);
@@ -66,10 +66,9 @@ final class GardenSeed {
         shoot.setMetadata(new ObjectMetaBuilder()
                 .withName(landscape.shootName()).withNamespace(landscape.projectNamespace()).build());
         Shoot created = garden.resources(Shoot.class).resource(shoot).create();
-        return garden.resources(Shoot.class).resource(created).editStatus(stored -> {
-            stored.setStatus(ShootManifest.status(landscape, stored.getMetadata().getGeneration(), now()));
-            return stored;
-        });
+        ShootStatus status = ShootManifest.status(landscape, created.getMetadata().getGeneration(), now());
+        return Patches.setStatusFields(garden.resources(Shoot.class).inNamespace(landscape.projectNamespace())
+                .withName(landscape.shootName()), Patches.asMap(status));
     }
 
     private void createKubeconfigSecret(String shootUrl) {
@@ -113,18 +112,17 @@ final class GardenSeed {
     }
 
     /** Creates an extension resource and reports it reconciled, as after the shoot's creation. */
-    private void createExtension(ExtensionKind kind, Map<String, Object> spec, Consumer<GenericKubernetesResource> status) {
+    private void createExtension(ExtensionKind kind, Map<String, Object> spec,
+                                 Function<GenericKubernetesResource, Map<String, Object>> kindStatus) {
         GenericKubernetesResource created = kind.in(garden).resource(new GenericKubernetesResourceBuilder()
                 .withApiVersion(kind.apiVersion())
                 .withKind(kind.kind())
                 .withNewMetadata().withNamespace(landscape.technicalNamespace()).withName(landscape.shootName()).endMetadata()
                 .addToAdditionalProperties("spec", spec)
                 .build()).create();
-        kind.in(garden).resource(created).editStatus(stored -> {
-            ExtensionStatus.succeeded(stored, clock);
-            status.accept(stored);
-            return stored;
-        });
+        Map<String, Object> status = ExtensionStatus.succeeded(kind.kind(), created.getMetadata().getGeneration(), clock);
+        status.putAll(kindStatus.apply(created));
+        Patches.setStatusFields(kind.in(garden).inNamespace(landscape.technicalNamespace()).withName(landscape.shootName()), status);
     }
 
     /** @return the hash of the template the MachineDeployment was created with */
@@ -148,15 +146,8 @@ final class GardenSeed {
                 .withNewMetadata().withNamespace(landscape.technicalNamespace()).withName(name).withLabels(labels).endMetadata()
                 .addToAdditionalProperties("spec", spec)
                 .build()).create();
-        kind.in(garden).resource(created).editStatus(stored -> {
-            Map<String, Object> status = ExtensionStatus.status(stored);
-            status.put("replicas", nodes);
-            status.put("updatedReplicas", nodes);
-            status.put("readyReplicas", nodes);
-            status.put("availableReplicas", nodes);
-            status.put("observedGeneration", stored.getMetadata().getGeneration());
-            return stored;
-        });
+        Patches.setStatusFields(kind.in(garden).inNamespace(landscape.technicalNamespace()).withName(name),
+                MachineController.poolStatus(nodes, nodes, created.getMetadata().getGeneration()));
         return TemplateHash.of(created.get("spec", "template"));
     }
 

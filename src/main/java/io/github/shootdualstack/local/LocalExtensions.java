@@ -167,17 +167,9 @@ public final class LocalExtensions implements AutoCloseable {
         inFlight.add(key);
         try {
             if (ExtensionStatus.hasReconcileAnnotation(fresh)) {
-                resource(key).edit(resource -> {
-                    if (resource.getMetadata().getAnnotations() != null) {
-                        resource.getMetadata().getAnnotations().remove(ExtensionKind.OPERATION_ANNOTATION);
-                    }
-                    return resource;
-                });
+                Patches.removeAnnotation(resource(key), ExtensionKind.OPERATION_ANNOTATION);
             }
-            resource(key).editStatus(resource -> {
-                ExtensionStatus.processing(resource, clock);
-                return resource;
-            });
+            Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
         } catch (KubernetesClientException e) {
             inFlight.remove(key);
             if (!executor.isShutdown()) {
@@ -203,19 +195,9 @@ public final class LocalExtensions implements AutoCloseable {
                 inFlight.remove(key);
                 return;
             }
-            String error = behaviour.outcome() == ExtensionBehaviour.Outcome.FAIL ? behaviour.errorDescription() : null;
-            Map<String, Object> networking = null;
-            if (error == null && key.kind() == ExtensionKind.INFRASTRUCTURE) {
-                try {
-                    networking = infrastructureNetworking.allocate(fresh, config.get().allocateIpv6());
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    error = e.getMessage();
-                }
-            }
-            String finalError = error;
-            Map<String, Object> finalNetworking = networking;
-            resource(key).editStatus(resource -> complete(key.kind(), resource, finalError, finalNetworking));
-            LOG.info("{} reconciled: {}", key, error == null ? LastOperation.STATE_SUCCEEDED : LastOperation.STATE_ERROR + ": " + error);
+            Map<String, Object> status = outcome(key.kind(), fresh, behaviour);
+            Patches.setStatusFields(resource(key), status);
+            LOG.info("{} reconciled: {}", key, status.get("lastOperation"));
         } catch (KubernetesClientException e) {
             if (!executor.isShutdown()) {
                 LOG.warn("{} could not report its reconcile, waiting for the next event: {}", key, e.getMessage());
@@ -226,21 +208,25 @@ public final class LocalExtensions implements AutoCloseable {
         consider(key);
     }
 
-    private GenericKubernetesResource complete(ExtensionKind kind, GenericKubernetesResource resource,
-                                               String error, Map<String, Object> networking) {
-        if (error != null) {
-            ExtensionStatus.failed(resource, error, clock);
-            return resource;
+    /** The status that reports the reconcile's outcome, with what the kind allocated or runs. */
+    private Map<String, Object> outcome(ExtensionKind kind, GenericKubernetesResource fresh, ExtensionBehaviour behaviour) {
+        long generation = ExtensionStatus.generation(fresh);
+        if (behaviour.outcome() == ExtensionBehaviour.Outcome.FAIL) {
+            return ExtensionStatus.failed(kind.kind(), generation, behaviour.errorDescription(), clock);
         }
-        ExtensionStatus.succeeded(resource, clock);
+        Map<String, Object> status = ExtensionStatus.succeeded(kind.kind(), generation, clock);
         if (kind == ExtensionKind.INFRASTRUCTURE) {
-            ExtensionStatus.status(resource).put("networking", networking);
+            try {
+                status.put("networking", infrastructureNetworking.allocate(fresh, config.get().allocateIpv6()));
+            } catch (IllegalStateException e) {
+                return ExtensionStatus.failed(kind.kind(), generation, e.getMessage(), clock);
+            }
         } else if (kind == ExtensionKind.NETWORK) {
-            Object written = resource.get("spec", "ipFamilies");
+            Object written = fresh.get("spec", "ipFamilies");
             List<String> families = written instanceof List<?> list ? list.stream().map(String::valueOf).toList() : null;
-            ExtensionStatus.status(resource).put("ipFamilies", IpFamily.effective(families));
+            status.put("ipFamilies", IpFamily.effective(families));
         }
-        return resource;
+        return status;
     }
 
     private void forget(Key key) {

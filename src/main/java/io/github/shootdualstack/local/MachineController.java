@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,23 +110,25 @@ final class MachineController {
 
     private void reportPoolStatus(String machineDeployment, List<Node> nodes, String hash) {
         long updated = nodes.stream().filter(node -> hash.equals(ShootNodes.templateHash(node))).count();
-        long size = nodes.size();
         var md = ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(technicalNamespace).withName(machineDeployment);
         GenericKubernetesResource current = md.get();
-        if (current == null || (Objects.equals(number(current.get("status", "replicas")), size)
+        if (current == null || (Objects.equals(number(current.get("status", "replicas")), (long) nodes.size())
                 && Objects.equals(number(current.get("status", "updatedReplicas")), updated)
                 && Objects.equals(number(current.get("status", "observedGeneration")), current.getMetadata().getGeneration()))) {
             return;
         }
-        md.editStatus(fresh -> {
-            Map<String, Object> status = ExtensionStatus.status(fresh);
-            status.put("replicas", size);
-            status.put("updatedReplicas", updated);
-            status.put("readyReplicas", size);
-            status.put("availableReplicas", size);
-            status.put("observedGeneration", fresh.getMetadata().getGeneration());
-            return fresh;
-        });
+        Patches.setStatusFields(md, poolStatus(nodes.size(), updated, current.getMetadata().getGeneration()));
+    }
+
+    /** A MachineDeployment's status: all its nodes are ready, {@code updated} of them of the current template. */
+    static Map<String, Object> poolStatus(long nodes, long updated, Long generation) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("replicas", nodes);
+        status.put("updatedReplicas", updated);
+        status.put("readyReplicas", nodes);
+        status.put("availableReplicas", nodes);
+        status.put("observedGeneration", generation);
+        return status;
     }
 
     private List<Node> poolNodes(String pool) {

@@ -72,11 +72,7 @@ final class Workloads {
                 && Objects.equals(current.getAvailableReplicas(), status.getAvailableReplicas())) {
             return;
         }
-        shoot.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
-                .withName(deployment.getMetadata().getName())
-                .editStatus(fresh -> {
-                    fresh.setStatus(status);
-                    return fresh;
-                });
+        Patches.setStatusFields(shoot.apps().deployments().inNamespace(deployment.getMetadata().getNamespace())
+                .withName(deployment.getMetadata().getName()), Patches.asMap(status));
     }
 }
