@@ -26,6 +26,11 @@ public record ExtensionBehaviour(Outcome outcome, Duration delay, String errorDe
         return new ExtensionBehaviour(Outcome.SUCCEED, delay, null);
     }
 
+    /** Fails with a description that says the failure is simulated. */
+    public static ExtensionBehaviour failing(Duration delay) {
+        return failing(delay, "simulated provider error: the local extension is configured to fail");
+    }
+
     public static ExtensionBehaviour failing(Duration delay, String errorDescription) {
         return new ExtensionBehaviour(Outcome.FAIL, delay, errorDescription);
     }
