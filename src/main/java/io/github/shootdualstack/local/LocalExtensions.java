@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,8 +38,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code status.ipFamilies = spec.ipFamilies}; the ControlPlane has nothing to do.
  *
  * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
- * does a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
- * real extension does once its cause is fixed. All work runs on one thread, so a resource is never
+ * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
+ * real extension does once its cause is fixed, and a (re)start of the controllers. All work runs on one thread, so a resource is never
  * reconciled twice at once, and every decision is taken on a fresh read, not on an event's copy.
  */
 public final class LocalExtensions implements AutoCloseable {
@@ -108,7 +107,9 @@ public final class LocalExtensions implements AutoCloseable {
     /** Changes how one kind answers from now on, and restarts its unfinished and failed reconciles. */
     public void setBehaviour(ExtensionKind kind, ExtensionBehaviour behaviour) {
         config.updateAndGet(current -> current.withBehaviour(kind, behaviour));
-        executor.execute(() -> retry(kind));
+        if (!executor.isShutdown()) {
+            executor.execute(() -> retry(kind));
+        }
     }
 
     /** {@code false}: the infrastructure stops allocating IPv6 ranges, from its next reconcile on. */
@@ -118,14 +119,17 @@ public final class LocalExtensions implements AutoCloseable {
 
     private ResourceEventHandler<GenericKubernetesResource> handler(ExtensionKind kind) {
         return new ResourceEventHandler<>() {
+            // Like Gardener's extension controllers, a resource seen for the first time (which
+            // includes every resource when the controller starts) is also reconciled when its
+            // last operation did not succeed.
             @Override
             public void onAdd(GenericKubernetesResource resource) {
-                executor.execute(() -> consider(Key.of(kind, resource)));
+                executor.execute(() -> consider(Key.of(kind, resource), true));
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource resource) {
-                executor.execute(() -> consider(Key.of(kind, resource)));
+                executor.execute(() -> consider(Key.of(kind, resource), false));
             }
 
             @Override
@@ -135,30 +139,22 @@ public final class LocalExtensions implements AutoCloseable {
         };
     }
 
-    private void consider(Key key) {
+    private void consider(Key key, boolean alsoUnsuccessful) {
         if (inFlight.contains(key)) {
             return;
         }
         GenericKubernetesResource fresh = read(key);
-        if (fresh != null && ExtensionStatus.needsReconcile(fresh)) {
+        if (fresh != null && (ExtensionStatus.needsReconcile(fresh)
+                || alsoUnsuccessful && !LastOperation.STATE_SUCCEEDED.equals(ExtensionStatus.state(fresh)))) {
             begin(key, fresh);
         }
     }
 
     private void retry(ExtensionKind kind) {
-        List<Key> unfinished = new ArrayList<>(inFlight.stream().filter(key -> key.kind() == kind).toList());
-        unfinished.forEach(this::forget);
+        inFlight.stream().filter(key -> key.kind() == kind).toList().forEach(this::forget);
         SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
-        if (informer == null) {
-            return;
-        }
-        for (GenericKubernetesResource cached : informer.getStore().list()) {
-            Key key = Key.of(kind, cached);
-            GenericKubernetesResource fresh = read(key);
-            if (fresh != null && (ExtensionStatus.needsReconcile(fresh)
-                    || !LastOperation.STATE_SUCCEEDED.equals(ExtensionStatus.state(fresh)))) {
-                begin(key, fresh);
-            }
+        if (informer != null) {
+            informer.getStore().list().forEach(cached -> consider(Key.of(kind, cached), true));
         }
     }
 
@@ -205,7 +201,7 @@ public final class LocalExtensions implements AutoCloseable {
         }
         inFlight.remove(key);
         // A trigger that came while this reconcile ran is not lost.
-        consider(key);
+        consider(key, false);
     }
 
     /** The status that reports the reconcile's outcome, with what the kind allocated or runs. */

@@ -126,6 +126,20 @@ class LocalExtensionsTest {
     }
 
     @Test
+    void restartedExtensions_reconcileWhatDidNotSucceed() {
+        extensions.setBehaviour(ExtensionKind.INFRASTRUCTURE, ExtensionBehaviour.failing(Duration.ZERO));
+        triggerReconcile(ExtensionKind.INFRASTRUCTURE);
+        assertThat(Fields.text(awaitReconciled(ExtensionKind.INFRASTRUCTURE, "Error"), "status", "lastError", "description"))
+                .contains("simulated");
+        extensions.close();
+
+        extensions = new LocalExtensions(client, ExtensionsConfig.succeedingAfter(Duration.ZERO),
+                Clock.fixed(EXTENSION_TIME, ZoneOffset.UTC)).start();
+
+        awaitReconciled(ExtensionKind.INFRASTRUCTURE, "Succeeded");
+    }
+
+    @Test
     void stuckControlPlane_staysProcessingWhileOthersFinish_andFinishesWhenUnstuck() {
         extensions.setBehaviour(ExtensionKind.CONTROL_PLANE, ExtensionBehaviour.stuck());
 
