@@ -1,0 +1,59 @@
+package io.github.shootdualstack.local;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/**
+ * An embedded in-memory Kubernetes API server (fabric8's mock server in CRUD mode, plain HTTP on
+ * a free local port), for the demo's garden and shoot clusters and for tests. It stores what it is
+ * sent and serves watches, but has no server-side apply, no strategic merge patch and no schema
+ * validation. Canned answers ({@link KubernetesMockServer#expect()}) can be mixed in.
+ */
+public final class LocalApiServer implements AutoCloseable {
+
+    private final KubernetesMockServer server;
+    private final KubernetesClient client;
+
+    private LocalApiServer(KubernetesMockServer server) {
+        this.server = server;
+        this.client = server.createClient();
+    }
+
+    public static LocalApiServer start() {
+        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
+                new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+        server.init();
+        return new LocalApiServer(server);
+    }
+
+    /** A client of this server; it is closed with the server. */
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** The URL a kubeconfig for this server points at. */
+    public String url() {
+        return client.getConfiguration().getMasterUrl();
+    }
+
+    public KubernetesMockServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        server.destroy();
+    }
+}

@@ -1,0 +1,261 @@
+package io.github.shootdualstack.local;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.LastOperation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The local extension controllers for Infrastructure, ControlPlane and Network, honouring
+ * Gardener's extension contract against the garden's API server.
+ *
+ * <p>A resource is reconciled when it carries {@code gardener.cloud/operation: reconcile} or its
+ * {@code metadata.generation} is ahead of {@code status.observedGeneration}. The controller removes
+ * the annotation and reports {@code Processing}; after the configured delay it reports
+ * {@code Succeeded} with the generation observed and no {@code lastError}, or {@code Error} with
+ * a {@code lastError}, or (stuck) nothing at all. On success the Infrastructure gets its
+ * {@code status.networking} (see {@link InfrastructureNetworking}), the Network
+ * {@code status.ipFamilies = spec.ipFamilies}; the ControlPlane has nothing to do.
+ *
+ * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
+ * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
+ * real extension does once its cause is fixed, and a (re)start of the controllers. All work runs on one thread, so a resource is never
+ * reconciled twice at once, and every decision is taken on a fresh read, not on an event's copy.
+ */
+public final class LocalExtensions implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalExtensions.class);
+
+    private final KubernetesClient garden;
+    private final Clock clock;
+    private final AtomicReference<ExtensionsConfig> config;
+    private final InfrastructureNetworking infrastructureNetworking;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "local-extensions");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<ExtensionKind, SharedIndexInformer<GenericKubernetesResource>> informers =
+            new EnumMap<>(ExtensionKind.class);
+    // Touched on the executor thread only.
+    private final Set<Key> inFlight = new HashSet<>();
+    private final Map<Key, ScheduledFuture<?>> completions = new HashMap<>();
+
+    public LocalExtensions(KubernetesClient garden, ExtensionsConfig config) {
+        this(garden, config, Clock.systemUTC());
+    }
+
+    public LocalExtensions(KubernetesClient garden, ExtensionsConfig config, Clock clock) {
+        this.garden = garden;
+        this.clock = clock;
+        this.config = new AtomicReference<>(config);
+        this.infrastructureNetworking = new InfrastructureNetworking(garden);
+    }
+
+    /** Starts watching; returns once the current resources are listed. A stopped instance cannot start again. */
+    public synchronized LocalExtensions start() {
+        if (!informers.isEmpty()) {
+            return this;
+        }
+        for (ExtensionKind kind : ExtensionsConfig.KINDS) {
+            informers.put(kind, kind.in(garden).inAnyNamespace().inform(handler(kind)));
+        }
+        LOG.info("Local extensions started for {}", ExtensionsConfig.KINDS);
+        return this;
+    }
+
+    public synchronized void stop() {
+        informers.values().forEach(SharedIndexInformer::close);
+        informers.clear();
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public ExtensionsConfig config() {
+        return config.get();
+    }
+
+    /** Changes how one kind answers from now on, and restarts its unfinished and failed reconciles. */
+    public void setBehaviour(ExtensionKind kind, ExtensionBehaviour behaviour) {
+        config.updateAndGet(current -> current.withBehaviour(kind, behaviour));
+        if (!executor.isShutdown()) {
+            executor.execute(() -> retry(kind));
+        }
+    }
+
+    /** {@code false}: the infrastructure stops allocating IPv6 ranges, from its next reconcile on. */
+    public void setIpv6Allocation(boolean allocate) {
+        config.updateAndGet(current -> current.withIpv6Allocation(allocate));
+    }
+
+    private ResourceEventHandler<GenericKubernetesResource> handler(ExtensionKind kind) {
+        return new ResourceEventHandler<>() {
+            // Like Gardener's extension controllers, a resource seen for the first time (which
+            // includes every resource when the controller starts) is also reconciled when its
+            // last operation did not succeed.
+            @Override
+            public void onAdd(GenericKubernetesResource resource) {
+                executor.execute(() -> consider(Key.of(kind, resource), true));
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource resource) {
+                executor.execute(() -> consider(Key.of(kind, resource), false));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource resource, boolean finalStateUnknown) {
+                executor.execute(() -> forget(Key.of(kind, resource)));
+            }
+        };
+    }
+
+    private void consider(Key key, boolean alsoUnsuccessful) {
+        if (inFlight.contains(key)) {
+            return;
+        }
+        GenericKubernetesResource fresh = read(key);
+        if (fresh != null && (ExtensionStatus.needsReconcile(fresh)
+                || alsoUnsuccessful && !LastOperation.STATE_SUCCEEDED.equals(ExtensionStatus.state(fresh)))) {
+            begin(key, fresh);
+        }
+    }
+
+    private void retry(ExtensionKind kind) {
+        inFlight.stream().filter(key -> key.kind() == kind).toList().forEach(this::forget);
+        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+        if (informer != null) {
+            informer.getStore().list().forEach(cached -> consider(Key.of(kind, cached), true));
+        }
+    }
+
+    private void begin(Key key, GenericKubernetesResource fresh) {
+        ExtensionBehaviour behaviour = config.get().behaviour(key.kind());
+        inFlight.add(key);
+        try {
+            if (ExtensionStatus.hasReconcileAnnotation(fresh)) {
+                Patches.removeAnnotation(resource(key), ExtensionKind.OPERATION_ANNOTATION);
+            }
+            Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
+        } catch (KubernetesClientException e) {
+            inFlight.remove(key);
+            if (!executor.isShutdown()) {
+                LOG.warn("{} could not start its reconcile, waiting for the next event: {}", key, e.getMessage());
+            }
+            return;
+        }
+        LOG.info("{} reconciling ({})", key, behaviour.outcome());
+        if (behaviour.outcome() != ExtensionBehaviour.Outcome.STUCK) {
+            completions.put(key, executor.schedule(() -> finish(key), behaviour.delay().toNanos(), TimeUnit.NANOSECONDS));
+        }
+    }
+
+    private void finish(Key key) {
+        completions.remove(key);
+        ExtensionBehaviour behaviour = config.get().behaviour(key.kind());
+        if (behaviour.outcome() == ExtensionBehaviour.Outcome.STUCK) {
+            return;
+        }
+        try {
+            GenericKubernetesResource fresh = read(key);
+            if (fresh == null) {
+                inFlight.remove(key);
+                return;
+            }
+            Map<String, Object> status = outcome(key.kind(), fresh, behaviour);
+            Patches.setStatusFields(resource(key), status);
+            LOG.info("{} reconciled: {}", key, status.get("lastOperation"));
+        } catch (KubernetesClientException e) {
+            if (!executor.isShutdown()) {
+                LOG.warn("{} could not report its reconcile, waiting for the next event: {}", key, e.getMessage());
+            }
+        }
+        inFlight.remove(key);
+        // A trigger that came while this reconcile ran is not lost.
+        consider(key, false);
+    }
+
+    /** The status that reports the reconcile's outcome, with what the kind allocated or runs. */
+    private Map<String, Object> outcome(ExtensionKind kind, GenericKubernetesResource fresh, ExtensionBehaviour behaviour) {
+        long generation = ExtensionStatus.generation(fresh);
+        if (behaviour.outcome() == ExtensionBehaviour.Outcome.FAIL) {
+            return ExtensionStatus.failed(kind.kind(), generation, behaviour.errorDescription(), clock);
+        }
+        Map<String, Object> status = ExtensionStatus.succeeded(kind.kind(), generation, clock);
+        if (kind == ExtensionKind.INFRASTRUCTURE) {
+            try {
+                status.put("networking", infrastructureNetworking.allocate(fresh, config.get().allocateIpv6()));
+            } catch (IllegalStateException e) {
+                return ExtensionStatus.failed(kind.kind(), generation, e.getMessage(), clock);
+            }
+        } else if (kind == ExtensionKind.NETWORK) {
+            Object written = fresh.get("spec", "ipFamilies");
+            List<String> families = written instanceof List<?> list ? list.stream().map(String::valueOf).toList() : null;
+            status.put("ipFamilies", IpFamily.effective(families));
+        }
+        return status;
+    }
+
+    private void forget(Key key) {
+        ScheduledFuture<?> completion = completions.remove(key);
+        if (completion != null) {
+            completion.cancel(false);
+        }
+        inFlight.remove(key);
+    }
+
+    private GenericKubernetesResource read(Key key) {
+        try {
+            return resource(key).get();
+        } catch (KubernetesClientException e) {
+            if (!executor.isShutdown()) {
+                LOG.warn("{} cannot be read: {}", key, e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private Resource<GenericKubernetesResource> resource(Key key) {
+        return key.kind().in(garden).inNamespace(key.namespace()).withName(key.name());
+    }
+
+    private record Key(ExtensionKind kind, String namespace, String name) {
+        static Key of(ExtensionKind kind, GenericKubernetesResource resource) {
+            return new Key(kind, resource.getMetadata().getNamespace(), resource.getMetadata().getName());
+        }
+
+        @Override
+        public String toString() {
+            return kind.kind() + " " + namespace + "/" + name;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.github.shootdualstack.local;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole local provider around a garden: the CRDs, one embedded shoot API server and
+ * {@link LocalLandscape} per shoot, the {@link LocalExtensions} and one
+ * {@link ShootClusterSimulator} per shoot. What the demo, the end-to-end tests and the benchmark
+ * start before the operator.
+ *
+ * <pre>{@code
+ * try (LocalProvider local = LocalProvider.start(garden,
+ *         ExtensionsConfig.succeedingAfter(Duration.ofMillis(200)), ShootClusterSimulator.Config.immediate(),
+ *         List.of(LocalLandscape.builder().project("dev").shoot("demo").pool("worker-a", 2).build()))) {
+ *     // run the operator against garden; local.shootClient(...) sees the shoot cluster
+ * }
+ * }</pre>
+ *
+ * Closing stops the simulators, the extensions and the shoot API servers; the garden is the
+ * caller's and stays up.
+ */
+public final class LocalProvider implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalProvider.class);
+
+    private final LocalExtensions extensions;
+    private final Map<String, LocalShoot> shoots;
+
+    private record LocalShoot(LocalLandscape landscape, LocalApiServer server, ShootClusterSimulator simulator) {
+    }
+
+    private LocalProvider(LocalExtensions extensions, Map<String, LocalShoot> shoots) {
+        this.extensions = extensions;
+        this.shoots = shoots;
+    }
+
+    /** Installs the CRDs, creates the shoots and starts their controllers; the garden must not hold them yet. */
+    public static LocalProvider start(KubernetesClient garden, ExtensionsConfig extensionsConfig,
+                                      ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes) {
+        LocalCrds.install(garden);
+        Map<String, LocalShoot> shoots = new LinkedHashMap<>();
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            for (LocalLandscape landscape : landscapes) {
+                LocalApiServer server = LocalApiServer.start();
+                started.add(server);
+                landscape.create(garden, server.client());
+                ShootClusterSimulator simulator = new ShootClusterSimulator(garden, server.client(),
+                        landscape.technicalNamespace(), simulation).start();
+                started.add(simulator);
+                shoots.put(landscape.technicalNamespace(), new LocalShoot(landscape, server, simulator));
+            }
+            LocalExtensions extensions = new LocalExtensions(garden, extensionsConfig).start();
+            LOG.info("Local provider started with {} shoot(s): {}", shoots.size(), shoots.keySet());
+            return new LocalProvider(extensions, shoots);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    public LocalExtensions extensions() {
+        return extensions;
+    }
+
+    public List<LocalLandscape> landscapes() {
+        return shoots.values().stream().map(LocalShoot::landscape).toList();
+    }
+
+    /** A client of the shoot's cluster; it is closed with the provider. */
+    public KubernetesClient shootClient(LocalLandscape landscape) {
+        return shoot(landscape).server().client();
+    }
+
+    /** The URL of the shoot's API server, as its kubeconfig Secret has it. */
+    public String shootUrl(LocalLandscape landscape) {
+        return shoot(landscape).server().url();
+    }
+
+    public ShootClusterSimulator simulator(LocalLandscape landscape) {
+        return shoot(landscape).simulator();
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>();
+        shoots.values().forEach(shoot -> all.add(shoot.server()));
+        all.add(extensions);
+        shoots.values().forEach(shoot -> all.add(shoot.simulator()));
+        closeAll(all);
+    }
+
+    private LocalShoot shoot(LocalLandscape landscape) {
+        LocalShoot shoot = shoots.get(landscape.technicalNamespace());
+        if (shoot == null) {
+            throw new IllegalArgumentException("shoot " + landscape.technicalNamespace() + " is not part of this local provider");
+        }
+        return shoot;
+    }
+
+    /** Closes in reverse order of starting: simulators before the servers they talk to. */
+    private static void closeAll(List<AutoCloseable> closeables) {
+        List<AutoCloseable> reversed = new ArrayList<>(closeables);
+        Collections.reverse(reversed);
+        for (AutoCloseable closeable : reversed) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("Stopping {} failed: {}", closeable.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}
