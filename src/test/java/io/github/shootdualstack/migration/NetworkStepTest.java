@@ -76,6 +76,39 @@ class NetworkStepTest {
     }
 
     @Test
+    void networkFailed_isBlockedWithItsError_andRetriedWithTheControlPlaneAfterBackoff() {
+        World world = World.ipv4Shoot().walkTo(Step.NETWORK);
+        world.controlPlane.succeeds();
+        world.later(10).network.fails("calico-node crashed");
+        String blocked = "Step 5/7 Network: Network shoot--dev--prod/prod failed: calico-node crashed";
+
+        assertThat(world.reconcile()).hasNoActions().isBlocked(60, blocked)
+                .hasEvents(Event.warning("DualStackMigrationBlocked", blocked))
+                .hasConstraint(NODES_TYPE, Condition.TRUE, "NodesMigrated");
+
+        world.later(20);
+        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.NETWORK), new Trigger(ExtensionKind.CONTROL_PLANE))
+                .hasNoEvents();
+        assertThat(world.record().getSteps().get(3).getTriggeredAt()).isEqualTo("2024-05-06T10:03:30Z");
+    }
+
+    @Test
+    void networkRecoversAfterItsRetry_stepIsDoneOnceTheControlPlaneReconciledAgain() {
+        World world = World.ipv4Shoot().walkTo(Step.NETWORK);
+        world.later(5).controlPlane.succeeds();
+        world.later(5).network.fails("calico-node crashed");
+        world.reconcile();
+        world.later(20).reconcile();
+        world.later(30).networkRunsDualStack();
+
+        assertThat(world.reconcile()).isAt(Step.NETWORK).hasNoActions().isProcessing(60, WAITING_CONTROL_PLANE);
+        assertThat(world.controlPlane.triggerPending()).as("the control plane reconcile the step waits for was asked for").isTrue();
+
+        world.later(30).controlPlane.succeeds();
+        assertThat(world.reconcile()).isAt(Step.CORE_DNS).hasActions(new RestartCoreDns("2024-05-06T10:00:00Z"));
+    }
+
+    @Test
     void controlPlaneFailedInThisStep_isBlocked_andOnlyTheControlPlaneIsRetriggered() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.later(10).networkRunsDualStack().controlPlane.fails("kube-apiserver rollout failed");
