@@ -152,7 +152,9 @@ final class StepEvaluator {
             return Outcome.triggered(waitingNetwork, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
         }
         if (network.failed()) {
-            return retry(network.failure(), network, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.NETWORK)));
+            // the retry moves triggeredAt, so the control plane must reconcile again too, or the step waits for it forever
+            return retry(network.failure(), network, triggeredAt, backoff,
+                    List.of(new Trigger(ExtensionKind.NETWORK), new Trigger(ExtensionKind.CONTROL_PLANE)));
         }
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));

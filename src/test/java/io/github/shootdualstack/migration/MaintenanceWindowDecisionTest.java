@@ -1,0 +1,154 @@
+package io.github.shootdualstack.migration;
+
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.migration.Action.RemoveShootOperation;
+import io.github.shootdualstack.migration.Action.SyncCluster;
+import io.github.shootdualstack.migration.Action.Trigger;
+import io.github.shootdualstack.migration.Decision.Event;
+import io.github.shootdualstack.shoot.Condition;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.github.shootdualstack.migration.Conditions.NODES_TYPE;
+import static io.github.shootdualstack.migration.MigrationAssertions.assertThat;
+
+/**
+ * With confineSpecUpdateRollout the migration starts and advances only inside the window
+ * 22:00-23:00 +01:00 (21:00-22:00 UTC), or when {@code gardener.cloud/operation: reconcile} lifts it.
+ * The world's clock starts at 10:00 UTC.
+ */
+class MaintenanceWindowDecisionTest {
+
+    static final String WAITING = "waiting for the maintenance window 22:00-23:00 +01:00";
+
+    static World confined() {
+        return World.ipv4Shoot().confinedToWindow("220000+0100", "230000+0100").requestDualStack();
+    }
+
+    @Test
+    void outsideTheWindow_nothingMoves_andTheRecheckIsWhenTheWindowBegins() {
+        World world = confined();
+
+        Decision decision = world.decide();
+
+        assertThat(decision).hasNoActions().hasNoEvents().isProcessing(0, WAITING).rechecksAfter(Duration.ofHours(11));
+        assertThat(decision.status().getDualStackMigration()).isNull();
+        assertThat(decision.status().getConstraints()).isNull();
+    }
+
+    @Test
+    void stillOutsideLater_writesNothing_andRechecksWhenTheWindowBegins() {
+        World world = confined();
+        world.reconcile();
+        world.later(3 * 3600 + 1800);
+
+        assertThat(world.decide()).changesNothingOn(world.shoot).rechecksAfter(Duration.ofMinutes(7 * 60 + 30));
+    }
+
+    @Test
+    void insideTheWindow_migrationStarts() {
+        World world = confined().at("2024-05-06T21:30:00Z");
+
+        Decision decision = world.decide();
+
+        assertThat(decision).isAt(Step.INFRASTRUCTURE)
+                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(decision.status().getDualStackMigration().getWindowLiftedAt()).isNull();
+    }
+
+    @Test
+    void windowBeginIsInside_windowEndIsOutside() {
+        assertThat(confined().at("2024-05-06T21:00:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
+                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(confined().at("2024-05-06T22:00:00Z").decide()).hasNoActions().isProcessing(0, WAITING)
+                .rechecksAfter(Duration.ofHours(23));
+    }
+
+    @Test
+    void windowClosesMidMigration_pausesKeepingTheConstraint_andResumesInTheNextWindow() {
+        World world = confined().at("2024-05-06T21:30:00Z");
+        world.reconcile();
+        world.at("2024-05-06T22:10:00Z").infrastructureAllocatesIpv6();
+
+        Decision paused = world.reconcile();
+
+        assertThat(paused).isAt(Step.INFRASTRUCTURE).hasNoActions().hasNoEvents()
+                .isProcessing(10, WAITING).rechecksAfter(Duration.ofMinutes(22 * 60 + 50))
+                .hasConstraint(NODES_TYPE, Condition.PROGRESSING, "NodesNotMigrated");
+
+        world.at("2024-05-07T21:00:30Z");
+        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+    }
+
+    @Test
+    void outsideTheWindowWithReconcileOperation_moves_removesTheAnnotation_andLiftsTheWindowForTheMigration() {
+        World world = confined().operation("reconcile");
+
+        Decision decision = world.reconcile();
+
+        assertThat(decision).isAt(Step.INFRASTRUCTURE).hasActions(new RemoveShootOperation("reconcile"),
+                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(decision.events()).extracting(Event::reason).containsExactly("DualStackMigrationStarted");
+        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
+        assertThat(world.operation()).isNull();
+
+        world.later(60).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).as("a later reconcile outside the window").isAt(Step.CONTROL_PLANE)
+                .hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        world.later(60).controlPlane.succeeds();
+        assertThat(world.reconcile()).isAt(Step.NODES);
+        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
+    }
+
+    @Test
+    void pausedByTheWindowMidMigration_reconcileOperationLiftsIt() {
+        World world = confined().at("2024-05-06T21:30:00Z");
+        world.reconcile();
+        world.at("2024-05-06T22:10:00Z").infrastructureAllocatesIpv6().operation("reconcile");
+
+        Decision decision = world.reconcile();
+
+        assertThat(decision).isAt(Step.CONTROL_PLANE)
+                .hasActions(new RemoveShootOperation("reconcile"), new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T22:10:00Z");
+    }
+
+    @Test
+    void windowWrappingMidnight_insideAfterMidnight_outsideAfterItsEnd() {
+        World world = World.ipv4Shoot().confinedToWindow("230000+0000", "010000+0000").requestDualStack();
+
+        assertThat(world.at("2024-05-07T00:30:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
+                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(world.at("2024-05-06T23:30:00Z").decide()).isAt(Step.INFRASTRUCTURE);
+        assertThat(world.at("2024-05-07T01:30:00Z").decide()).hasNoActions()
+                .isProcessing(0, "waiting for the maintenance window 23:00-01:00 +00:00").rechecksAfter(Duration.ofMinutes(21 * 60 + 30));
+        assertThat(world.at("2024-05-07T22:59:59Z").decide()).hasNoActions().rechecksAfter(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void windowWithNegativeOffset_isShownInItsOwnOffset() {
+        World world = World.ipv4Shoot().confinedToWindow("220000-0500", "230000-0500").requestDualStack();
+
+        assertThat(world.decide()).hasNoActions()
+                .isProcessing(0, "waiting for the maintenance window 22:00-23:00 -05:00").rechecksAfter(Duration.ofHours(17));
+    }
+
+    @Test
+    void rolloutNotConfined_windowIsIgnored() {
+        World world = confined();
+        world.shoot.getSpec().getMaintenance().setConfineSpecUpdateRollout(false);
+
+        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE)
+                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+    }
+
+    @Test
+    void malformedWindow_isBlockedNamingTheShootAndTheValue() {
+        World world = World.ipv4Shoot().confinedToWindow("2200", "230000+0100").requestDualStack();
+        String blocked = "Step 2/7 Infrastructure: Shoot garden-dev/prod: spec.maintenance.timeWindow \"2200\" is not HHMMSS+ZZZZ";
+
+        assertThat(world.decide()).hasNoActions().isBlocked(10, blocked)
+                .hasEvents(Event.warning("DualStackMigrationBlocked", blocked));
+    }
+}
