@@ -14,8 +14,8 @@ import java.util.Map;
  */
 public final class GardenActions {
 
-    /** The MachineDeployment pod-template annotation whose change rolls a pool's nodes. */
-    public static final String ROLLOUT_ANNOTATION = "gardener.cloud/rollout-workers-at";
+    /** The MachineDeployment pod-template annotation whose change rolls a pool's nodes; its value names the request. */
+    public static final String ROLLOUT_ANNOTATION = "gardener.cloud/rollout-workers-request";
 
     private static final Map<String, Object> TRIGGER = Map.of("annotations",
             Map.of(ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE));
@@ -31,10 +31,13 @@ public final class GardenActions {
                 .patch(Patches.MERGE, Patches.body(Map.of("metadata", TRIGGER)));
     }
 
-    /** Sets the Network's families and triggers it, in one write. */
+    /**
+     * Sets the Network's families (a JSON patch: a list is replaced, never merged) and triggers it.
+     */
     public void enableNetwork(String namespace, String name, List<String> ipFamilies) {
         ExtensionKind.NETWORK.in(garden).inNamespace(namespace).withName(name)
-                .patch(Patches.MERGE, Patches.body(Map.of("metadata", TRIGGER, "spec", Map.of("ipFamilies", ipFamilies))));
+                .patch(Patches.JSON, Patches.body(List.of(Map.of("op", "add", "path", "/spec/ipFamilies", "value", ipFamilies))));
+        trigger(ExtensionKind.NETWORK, namespace, name);
     }
 
     /** Replaces {@code Cluster.spec.shoot} with a copy of the Shoot, as provider extensions read it. */

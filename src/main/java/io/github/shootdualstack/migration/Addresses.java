@@ -98,17 +98,18 @@ public final class Addresses {
         if (parts.length > 2 || !(v4 || IPV6.matcher(address).matches())) {
             throw new IllegalArgumentException("malformed address \"" + addressOrCidr + "\"");
         }
+        if (v4 && IPV4.matcher(address).results().flatMap(m -> java.util.stream.IntStream.rangeClosed(1, 4)
+                .mapToObj(m::group)).anyMatch(octet -> Integer.parseInt(octet) > 255)) {
+            throw new IllegalArgumentException("malformed address \"" + addressOrCidr + "\"");
+        }
         try {
+            // a literal of the right shape only: getByName then parses and never looks a name up
             InetAddress parsed = InetAddress.getByName(address);
             if (parts.length == 2) {
                 int prefix = Integer.parseInt(parts[1]);
                 if (prefix < 0 || prefix > parsed.getAddress().length * 8) {
                     throw new IllegalArgumentException("malformed CIDR \"" + addressOrCidr + "\"");
                 }
-            }
-            if (v4 && IPV4.matcher(address).results().flatMap(m -> java.util.stream.IntStream.rangeClosed(1, 4)
-                    .mapToObj(m::group)).anyMatch(octet -> Integer.parseInt(octet) > 255)) {
-                throw new IllegalArgumentException("malformed address \"" + addressOrCidr + "\"");
             }
             return parsed;
         } catch (UnknownHostException | NumberFormatException e) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /** Looks at the world for one step and says whether it is done, what it waits for, or what is wrong. */
 final class StepEvaluator {
@@ -66,14 +67,16 @@ final class StepEvaluator {
                 checked(cidr, infra.ref() + " status.networking." + field);
             }
         }
-        if (infra.ready() && Addresses.has(in.garden().infrastructureCidrs("nodes"), IpFamily.IPV6)) {
-            return new Outcome.Done();
-        }
-        List<Action> trigger = new ArrayList<>();
+        List<Action> sync = new ArrayList<>();
         String cluster = in.garden().clusterName();
         if (cluster != null && !target.equals(in.garden().clusterFamilies())) {
-            trigger.add(new SyncCluster(cluster));
+            sync.add(new SyncCluster(cluster));
         }
+        if (infra.ready() && Addresses.has(in.garden().infrastructureCidrs("nodes"), IpFamily.IPV6)) {
+            // provider extensions read the Cluster's copy of the Shoot: it must be current before the control plane
+            return sync.isEmpty() ? new Outcome.Done() : new Outcome.Waiting("syncing Cluster " + cluster, sync);
+        }
+        List<Action> trigger = new ArrayList<>(sync);
         trigger.add(new Trigger(ExtensionKind.INFRASTRUCTURE));
         String waiting = "waiting for " + infra.ref() + " to allocate IPv6 ranges";
         if (triggeredAt == null) {
@@ -131,7 +134,10 @@ final class StepEvaluator {
                     + " names no known worker pool" + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
                     + "; pools with a MachineDeployment: " + String.join(", ", known));
         }
-        return new Outcome.Waiting(waiting, List.of(new RollWorkers(pools, Conditions.timestamp(in.now()))));
+        // the request's value is the Shoot's resourceVersion: a repeated reconcile of the same request
+        // (say, after the annotation's removal failed) writes the same template and rolls nothing twice
+        String request = Objects.requireNonNullElse(in.shoot().getMetadata().getResourceVersion(), Conditions.timestamp(in.now()));
+        return new Outcome.Waiting(waiting, List.of(new RollWorkers(pools, request)));
     }
 
     private Outcome network(Instant triggeredAt, Duration backoff) {

@@ -24,7 +24,8 @@ public final class ShootOperator implements AutoCloseable {
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
         this.metrics = new OperatorMetrics();
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden")))
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
+                        .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
         this.shootClusters = new ShootClusters(garden, metrics.apiRequests("shoot"));
         LeaderElectionSettings election = settings.leaderElection();

@@ -73,11 +73,13 @@ public final class Fabric8ShootCluster implements ShootCluster {
 
     @Override
     public void patchKubeDns(String ipv4ClusterIP, String ipv6ClusterIP) {
+        // A JSON patch: lists are replaced as written, and the IPv4 cluster IP must still be the one observed.
         call("patch kube-dns in", () -> client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS)
-                .patch(Patches.MERGE, Patches.body(Map.of("spec", Map.of(
-                        "ipFamilyPolicy", "PreferDualStack",
-                        "ipFamilies", List.of(IpFamily.IPV4, IpFamily.IPV6),
-                        "clusterIPs", List.of(ipv4ClusterIP, ipv6ClusterIP))))));
+                .patch(Patches.JSON, Patches.body(List.of(
+                        Map.of("op", "test", "path", "/spec/clusterIP", "value", ipv4ClusterIP),
+                        Map.of("op", "add", "path", "/spec/ipFamilyPolicy", "value", "PreferDualStack"),
+                        Map.of("op", "add", "path", "/spec/ipFamilies", "value", List.of(IpFamily.IPV4, IpFamily.IPV6)),
+                        Map.of("op", "add", "path", "/spec/clusterIPs", "value", List.of(ipv4ClusterIP, ipv6ClusterIP))))));
     }
 
     private <T> T call(String what, Supplier<T> request) {

@@ -105,7 +105,8 @@ public final class ShootClusters implements AutoCloseable {
         config.setRequestRetryBackoffLimit(0);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
         return new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)).build();
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
+                        .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.operator.UserAgent.interceptor())).build();
     }
 
     private static String decode(String encoded, String secretRef) {

@@ -55,6 +55,17 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void infrastructureAlreadyDualStackButClusterCopyStale_syncsTheClusterBeforeMovingOn() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(60).infrastructureAllocatesIpv6();
+        world.clusterFamilies = World.IPV4;
+
+        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE)
+                .hasActions(new io.github.shootdualstack.migration.Action.SyncCluster(World.TECHNICAL_NAMESPACE))
+                .isProcessing(10, "Step 2/7 Infrastructure: syncing Cluster " + World.TECHNICAL_NAMESPACE);
+    }
+
+    @Test
     void ipv6RangeReportedButTriggerStillPending_notDoneYet() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(60).infrastructureAllocatesIpv6().infrastructure.triggered();

@@ -101,6 +101,15 @@ class NodesStepTest {
     }
 
     @Test
+    void rolloutWorkersRequest_isNamedByTheShootsResourceVersion_soARepeatWritesTheSameTemplate() {
+        World world = atNodes().operation("rollout-workers=pool-a");
+        world.shoot.getMetadata().setResourceVersion("4711");
+
+        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-a"), "4711"));
+        assertThat(world.later(5).decide()).as("the annotation's removal not seen yet").hasActions(new RollWorkers(List.of("pool-a"), "4711"));
+    }
+
+    @Test
     void rolloutWorkersRequestCarriedOut_nextReconcileRollsNothingMore() {
         World world = atNodes().operation("rollout-workers=*");
         world.reconcile();

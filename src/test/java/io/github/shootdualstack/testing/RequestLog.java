@@ -17,7 +17,7 @@ public final class RequestLog {
     private final DefaultMockServer server;
     private final List<Request> seen = new ArrayList<>();
 
-    public record Request(String method, String path, String body) {
+    public record Request(String method, String path, String body, String userAgent) {
         public boolean isWrite() {
             return WRITES.contains(method);
         }
@@ -37,7 +37,7 @@ public final class RequestLog {
         try {
             RecordedRequest request;
             while ((request = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-                seen.add(new Request(request.getMethod(), request.getPath(), request.getUtf8Body()));
+                seen.add(new Request(request.getMethod(), request.getPath(), request.getUtf8Body(), request.getHeader("User-Agent")));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -57,6 +57,11 @@ public final class RequestLog {
 
     public List<Request> writesSince(int mark, Predicate<Request> filter) {
         return since(mark).stream().filter(Request::isWrite).filter(filter).toList();
+    }
+
+    /** Requests made by the operator (its clients name themselves in the User-Agent). */
+    public static Predicate<Request> byOperator() {
+        return request -> request.userAgent() != null && request.userAgent().startsWith("shoot-dualstack-operator/");
     }
 
     public static Predicate<Request> pathContains(String part) {

@@ -1,0 +1,24 @@
+package io.github.shootdualstack.operator;
+
+import io.fabric8.kubernetes.client.http.BasicBuilder;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.Interceptor;
+
+/** Names the operator in every request, so API server audit logs (and tests) can tell its requests apart. */
+public final class UserAgent {
+
+    public static final String VALUE = "shoot-dualstack-operator/"
+            + java.util.Objects.requireNonNullElse(UserAgent.class.getPackage().getImplementationVersion(), "dev");
+
+    private UserAgent() {
+    }
+
+    public static Interceptor interceptor() {
+        return new Interceptor() {
+            @Override
+            public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
+                builder.setHeader("User-Agent", VALUE);
+            }
+        };
+    }
+}
