@@ -85,6 +85,11 @@ public final class LocalProvider implements AutoCloseable {
         return shoot(landscape).server().url();
     }
 
+    /** The shoot's embedded API server (to count what was asked of it). */
+    public io.fabric8.kubernetes.client.server.mock.KubernetesMockServer shootServer(LocalLandscape landscape) {
+        return shoot(landscape).server().server();
+    }
+
     public ShootClusterSimulator simulator(LocalLandscape landscape) {
         return shoot(landscape).simulator();
     }

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
  * decide with the pure {@link Migration}, act, and report. Level-triggered: nothing here depends
  * on an earlier event.
  */
-@ControllerConfiguration(name = ShootReconciler.NAME)
+// Not generation-aware: annotations (rollout-workers, reconcile) and status changes must wake it up too.
+@ControllerConfiguration(name = ShootReconciler.NAME, generationAwareEventProcessing = false)
 public class ShootReconciler implements Reconciler<Shoot> {
 
     public static final String NAME = "shoot-dualstack";

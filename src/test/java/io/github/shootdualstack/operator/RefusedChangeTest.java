@@ -8,6 +8,7 @@ import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.Crds;
+import io.github.shootdualstack.testing.Reconciles;
 import io.github.shootdualstack.testing.RequestLog;
 import io.github.shootdualstack.testing.TestShoots;
 import org.junit.jupiter.api.AfterEach;
@@ -89,13 +90,11 @@ class RefusedChangeTest {
         operator.start();
         int mark = requests.mark();
         // a metadata change wakes the reconciler; it reads the Infrastructure, finds nothing to do, writes nothing
-        client.resources(Shoot.class).inNamespace("garden-dev").withName("steady")
+        Reconciles.awaitAfter(operator, () -> client.resources(Shoot.class).inNamespace("garden-dev").withName("steady")
                 .edit(s -> {
                     s.getMetadata().setLabels(java.util.Map.of("touched", "yes"));
                     return s;
-                });
-        await().atMost(Duration.ofSeconds(10)).until(() -> requests.since(mark).stream()
-                .anyMatch(r -> r.method().equals("GET") && r.path().contains("/infrastructures/steady")));
+                }));
         assertThat(requests.writesSince(mark, r -> true))
                 .as("only the test's own label edit").hasSize(1)
                 .allMatch(r -> r.path().contains("/shoots/steady") && !r.path().contains("/status"));

@@ -1,0 +1,175 @@
+package io.github.shootdualstack.e2e;
+
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.github.shootdualstack.local.ExtensionsConfig;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.local.LocalLandscape;
+import io.github.shootdualstack.local.LocalProvider;
+import io.github.shootdualstack.local.ShootClusterSimulator;
+import io.github.shootdualstack.migration.Conditions;
+import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.operator.OperatorSettings;
+import io.github.shootdualstack.operator.ShootOperator;
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.MigrationRecord;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.testing.RequestLog;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A whole world for end-to-end tests: an embedded garden, the local provider with one shoot, the
+ * real operator, request logs of both API servers, and a recorder of the Shoot's constraints.
+ */
+final class MigrationHarness implements AutoCloseable {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final Migration.Settings FAST = new Migration.Settings(Duration.ofMillis(100), Duration.ofMillis(800), 50);
+
+    final LocalApiServer garden;
+    final LocalProvider local;
+    final LocalLandscape landscape;
+    final RequestLog gardenRequests;
+    final RequestLog shootRequests;
+    final List<String> constraintStates = new ArrayList<>();
+    private final Watch watch;
+    private ShootOperator operator;
+
+    MigrationHarness(LocalLandscape landscape, ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
+        this.garden = LocalApiServer.start();
+        this.landscape = landscape;
+        this.local = LocalProvider.start(garden.client(), extensions, simulation, List.of(landscape));
+        this.gardenRequests = new RequestLog(garden.server());
+        this.shootRequests = new RequestLog(local.shootServer(landscape));
+        this.watch = shoots().withName(landscape.shootName()).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Shoot shoot) {
+                recordConstraints(shoot);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
+    static MigrationHarness twoPools() {
+        return new MigrationHarness(LocalLandscape.builder().project("dev").shoot("prod").pool("pool-a", 3).pool("pool-b", 2).build(),
+                ExtensionsConfig.succeedingAfter(Duration.ZERO), ShootClusterSimulator.Config.immediate());
+    }
+
+    KubernetesClient gardenClient() {
+        return garden.client();
+    }
+
+    KubernetesClient shootClient() {
+        return local.shootClient(landscape);
+    }
+
+    NonNamespaceOperation<Shoot, KubernetesResourceList<Shoot>, Resource<Shoot>> shoots() {
+        return garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace());
+    }
+
+    ShootOperator startOperator() {
+        return startOperator(OperatorSettings.defaults().withMigration(FAST));
+    }
+
+    ShootOperator startOperator(OperatorSettings settings) {
+        operator = new ShootOperator(garden.client().getConfiguration(), settings).start();
+        return operator;
+    }
+
+    void stopOperator() {
+        if (operator != null) {
+            operator.close();
+            operator = null;
+        }
+    }
+
+    ShootOperator operator() {
+        return operator;
+    }
+
+    Shoot shoot() {
+        return shoots().withName(landscape.shootName()).get();
+    }
+
+    Shoot edit(UnaryOperator<Shoot> change) {
+        return shoots().withName(landscape.shootName()).edit(change);
+    }
+
+    void requestDualStack() {
+        edit(shoot -> {
+            shoot.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
+            return shoot;
+        });
+    }
+
+    void annotate(String key, String value) {
+        edit(shoot -> {
+            shoot.getMetadata().getAnnotations().put(key, value);
+            return shoot;
+        });
+    }
+
+    MigrationRecord record() {
+        Shoot shoot = shoot();
+        return shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
+    }
+
+    void awaitStep(String step) {
+        await().atMost(TIMEOUT).until(() -> record() != null && step.equals(record().getStep()));
+    }
+
+    void awaitCompleted() {
+        await().atMost(TIMEOUT).until(() -> record() != null && record().getCompletedAt() != null);
+    }
+
+    /** The operator's writes to both API servers since the marks. */
+    List<RequestLog.Request> operatorWrites(int gardenMark, int shootMark) {
+        List<RequestLog.Request> writes = new ArrayList<>(gardenRequests.writesSince(gardenMark, RequestLog.byOperator()));
+        writes.addAll(shootRequests.writesSince(shootMark, RequestLog.byOperator()));
+        return writes;
+    }
+
+    private synchronized void recordConstraints(Shoot shoot) {
+        List<Condition> constraints = shoot.getStatus() == null || shoot.getStatus().getConstraints() == null
+                ? List.of() : shoot.getStatus().getConstraints();
+        List<String> ours = constraints.stream()
+                .filter(c -> c.getType().equals(Conditions.NODES_TYPE) || c.getType().equals(Conditions.DNS_TYPE))
+                .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).toList();
+        String state = ours.isEmpty() ? "none" : String.join(", ", ours);
+        if (constraintStates.isEmpty() || !Objects.equals(constraintStates.get(constraintStates.size() - 1), state)) {
+            constraintStates.add(state);
+        }
+    }
+
+    synchronized List<String> constraintStates() {
+        return List.copyOf(constraintStates);
+    }
+
+    static Map<String, String> annotationsOf(Shoot shoot) {
+        return shoot.getMetadata().getAnnotations() == null ? Map.of() : shoot.getMetadata().getAnnotations();
+    }
+
+    @Override
+    public void close() {
+        stopOperator();
+        watch.close();
+        local.close();
+        garden.close();
+    }
+}
