@@ -21,6 +21,13 @@ import java.util.Queue;
  */
 public final class LocalApiServer implements AutoCloseable {
 
+    // The mock logs every request at JUL INFO; kept referenced so the level sticks.
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+
+    static {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
     private final KubernetesMockServer server;
     private final KubernetesClient client;
 

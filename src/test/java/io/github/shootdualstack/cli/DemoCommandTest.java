@@ -1,0 +1,39 @@
+package io.github.shootdualstack.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's first command: the demo migrates its Shoot and says what happened. */
+class DemoCommandTest {
+
+    @Test
+    void demo_completesTheMigration_andPrintsTimelineAndSummary() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exitCode = Main.commandLine().execute("demo", "--speed", "fast", "--pools", "2", "--nodes", "2");
+        } finally {
+            System.setOut(original);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output)
+                .contains("constraints DualStackNodesMigrationReady=Progressing (NodesNotMigrated")
+                .contains("constraints DualStackNodesMigrationReady=True (NodesMigrated")
+                .contains("constraints DNSServiceMigrationReady=Progressing (DNSServiceMigration")
+                .contains("constraints DNSServiceMigrationReady=True (DNSServiceMigration")
+                .contains("you         annotate the Shoot with gardener.cloud/operation=rollout-workers=*")
+                .contains("Summary")
+                .contains("nodes            4 of 4 have IPv4 and IPv6 pod CIDRs")
+                .contains("CoreDNS          restarted 1 time(s)")
+                .containsPattern("kube-dns         PreferDualStack, cluster IPs 100\\.64\\.0\\.10, fd02:[0-9a-f]+::a");
+    }
+}
