@@ -176,37 +176,12 @@ public final class Cidr {
         return (v >> 24 & 255) + "." + (v >> 16 & 255) + "." + (v >> 8 & 255) + "." + (v & 255);
     }
 
-    /** RFC 5952: lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}. */
+    /** RFC 5952 text, as the operator writes addresses too. */
     private static String formatIpv6(BigInteger value) {
-        int[] groups = new int[8];
-        for (int i = 7; i >= 0; i--) {
-            groups[i] = value.intValue() & 0xffff;
-            value = value.shiftRight(16);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; i++) {
-            int length = 0;
-            while (i + length < 8 && groups[i + length] == 0) {
-                length++;
-            }
-            if (length > bestLength) {
-                bestStart = i;
-                bestLength = length;
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                out.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
-                out.append(':');
-            }
-            out.append(Integer.toHexString(groups[i]));
-        }
-        return out.toString();
+        byte[] bytes = new byte[16];
+        byte[] raw = value.toByteArray();
+        int copy = Math.min(raw.length, 16);
+        System.arraycopy(raw, raw.length - copy, bytes, 16 - copy, copy);
+        return io.github.shootdualstack.migration.Addresses.canonicalIpv6(bytes);
     }
 }

@@ -55,7 +55,7 @@ public final class Addresses {
     }
 
     /** RFC 5952 text: lower case, no leading zeros, the longest run of zero groups as "::". */
-    static String canonicalIpv6(byte[] bytes) {
+    public static String canonicalIpv6(byte[] bytes) {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) {
             groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
