@@ -173,7 +173,7 @@ class HelmChartTest {
                 .contains(tuple("POD_NAME", "metadata.name"), tuple("POD_NAMESPACE", "metadata.namespace"));
         assertThat(role.getMetadata().getNamespace()).isEqualTo(HelmChart.NAMESPACE);
         assertThat(role.getRules()).extracting(PolicyRule::getApiGroups, PolicyRule::getResources, PolicyRule::getVerbs, PolicyRule::getResourceNames)
-                .containsExactly(tuple(List.of("coordination.k8s.io"), List.of("leases"), List.of("get", "create", "update"), List.of()));
+                .containsExactly(tuple(List.of("coordination.k8s.io"), List.of("leases"), List.of("get", "create", "update", "patch"), List.of()));
         assertThat(binding.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
         assertThat(binding.getSubjects()).extracting(Subject::getKind, Subject::getName, Subject::getNamespace)
                 .containsExactly(tuple("ServiceAccount", SERVICE_ACCOUNT, HelmChart.NAMESPACE));
@@ -216,7 +216,7 @@ class HelmChartTest {
                         tuple(List.of("extensions.gardener.cloud"), List.of("infrastructures", "controlplanes", "networks"),
                                 List.of("get", "list", "watch", "patch")),
                         tuple(List.of("extensions.gardener.cloud"), List.of("clusters"), List.of("get", "patch")),
-                        tuple(List.of("machine.sapcloud.io"), List.of("machinedeployments"), List.of("list", "patch")));
+                        tuple(List.of("machine.sapcloud.io"), List.of("machinedeployments"), List.of("get", "list", "patch")));
         assertThat(role.getRules()).allSatisfy(rule -> {
             assertThat(rule.getApiGroups()).doesNotContain("*");
             assertThat(rule.getResources()).doesNotContain("*");

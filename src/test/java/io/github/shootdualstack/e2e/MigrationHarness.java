@@ -1,6 +1,8 @@
 package io.github.shootdualstack.e2e;
 
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -14,6 +16,7 @@ import io.github.shootdualstack.local.LocalProvider;
 import io.github.shootdualstack.local.ShootClusterSimulator;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shoot.Condition;
@@ -90,6 +93,27 @@ final class MigrationHarness implements AutoCloseable {
     ShootOperator startOperator(OperatorSettings settings) {
         operator = new ShootOperator(garden.client().getConfiguration(), settings).start();
         return operator;
+    }
+
+    /** A Lease that runs out within seconds; leadership lost ends no process (several operators share this JVM). */
+    static LeaderElectionSettings shortLease(String namespace, String identity) {
+        return new LeaderElectionSettings(namespace, "shoot-dualstack-operator", identity, Duration.ofSeconds(2),
+                Duration.ofMillis(1500), Duration.ofMillis(250), false);
+    }
+
+    /**
+     * Answers the SelfSubjectRulesReview by which JOSDK checks its Lease access before electing,
+     * with these rules: the mock server cannot review rules itself.
+     */
+    void answerRulesReviews(List<ResourceRule> rules) {
+        answerRulesReviews(garden, rules);
+    }
+
+    static void answerRulesReviews(LocalApiServer garden, List<ResourceRule> rules) {
+        garden.server().expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withResourceRules(rules)
+                        .withIncomplete(false).endStatus().build())
+                .always();
     }
 
     void stopOperator() {
