@@ -108,6 +108,7 @@ final class RunCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping");
                 operator.close();
+                LOG.info("Stopped");
                 stopped.countDown();
             }, "shutdown"));
             operator.start();
