@@ -2,7 +2,7 @@ package io.github.shootdualstack.cli;
 
 import io.fabric8.kubernetes.client.Config;
 import io.github.shootdualstack.migration.Migration;
-import io.github.shootdualstack.operator.HealthServer;
+import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -96,15 +95,7 @@ final class RunCommand implements Callable<Integer> {
         LOG.info("Garden cluster: {}", garden.getMasterUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         ShootOperator operator = new ShootOperator(garden, settings);
-        try (HealthServer http = new HealthServer(httpPort, () -> true, operator::ready)) {
-            http.handle("/metrics", exchange -> {
-                byte[] body = operator.metrics().scrape().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                exchange.sendResponseHeaders(200, body.length);
-                try (var out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
+        try (OperatorHttpServer http = new OperatorHttpServer(httpPort, operator)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping");
                 operator.close();

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.LocalNetworks;
 import io.github.shootdualstack.migration.Addresses;
+import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.Reconciles;
 import io.github.shootdualstack.testing.RequestLog;
@@ -16,6 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 
@@ -146,8 +151,12 @@ class FullMigrationTest {
 
     @Test
     @Order(7)
-    void metricsShowTheMigration() {
-        String metrics = world.operator().metrics().scrape();
+    void metricsShowTheMigration() throws Exception {
+        String metrics;
+        try (OperatorHttpServer http = new OperatorHttpServer(0, world.operator())) {
+            metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + http.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
         assertThat(metrics).contains("shoot_dualstack_coredns_restarts_total 1.0");
         assertThat(metrics).contains("shoot_dualstack_migrations_completed_total 1.0");
         assertThat(metrics).contains("shoot_dualstack_shoots{step=\"Completed\"} 1.0");
