@@ -39,6 +39,7 @@ final class DemoTimeline implements AutoCloseable {
     private String description = "";
     private String step;
     private boolean completed;
+    private boolean closed;
 
     DemoTimeline(PrintStream out, KubernetesClient garden, KubernetesClient shootCluster, LocalLandscape landscape) {
         this.out = out;
@@ -151,6 +152,9 @@ final class DemoTimeline implements AutoCloseable {
     }
 
     private void line(String who, String what) {
+        if (closed) {
+            return;
+        }
         out.printf("[%6.2fs] %-11s %s%n", seconds(), who, what);
     }
 
@@ -174,7 +178,8 @@ final class DemoTimeline implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         watches.forEach(Watch::close);
     }
 }
