@@ -2,6 +2,7 @@ package io.github.shootdualstack.garden;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.shoot.Shoot;
 
@@ -48,8 +49,7 @@ public final class GardenActions {
     }
 
     /** Changes the pod template of the pools' MachineDeployments, which rolls their nodes. */
-    public int rollWorkers(String namespace, List<String> pools, String value) {
-        int rolled = 0;
+    public void rollWorkers(String namespace, List<String> pools, String value) {
         Map<String, Object> patch = Map.of("spec", Map.of("template", Map.of("metadata",
                 Map.of("annotations", Map.of(ROLLOUT_ANNOTATION, value)))));
         for (GenericKubernetesResource deployment : ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(namespace).list().getItems()) {
@@ -57,18 +57,25 @@ public final class GardenActions {
             if (labels != null && pools.contains(labels.get(ExtensionKind.POOL_LABEL))) {
                 ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(namespace).withName(deployment.getMetadata().getName())
                         .patch(Patches.MERGE, Patches.body(patch));
-                rolled++;
             }
         }
-        return rolled;
     }
 
-    /** Removes the Shoot's {@code gardener.cloud/operation} annotation if it still holds {@code value}. */
+    /**
+     * Removes the Shoot's {@code gardener.cloud/operation} annotation if it still holds {@code value}.
+     * When it no longer does (someone removed or changed it meanwhile) there is nothing to remove.
+     */
     public void removeShootOperation(Shoot shoot, String value) {
         String path = "/metadata/annotations/" + ExtensionKind.OPERATION_ANNOTATION.replace("~", "~0").replace("/", "~1");
-        garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
-                .patch(Patches.JSON, Patches.body(List.of(
-                        Map.of("op", "test", "path", path, "value", value),
-                        Map.of("op", "remove", "path", path))));
+        try {
+            garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
+                    .patch(Patches.JSON, Patches.body(List.of(
+                            Map.of("op", "test", "path", path, "value", value),
+                            Map.of("op", "remove", "path", path))));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 422 && e.getCode() != 409) {
+                throw e;
+            }
+        }
     }
 }

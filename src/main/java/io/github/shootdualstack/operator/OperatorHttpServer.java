@@ -17,6 +17,11 @@ import java.util.concurrent.Executors;
 public final class OperatorHttpServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "http-server");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public OperatorHttpServer(int port, ShootOperator operator) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -27,11 +32,7 @@ public final class OperatorHttpServer implements AutoCloseable {
         });
         server.createContext("/metrics", exchange -> answer(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
                 operator.metrics().scrape()));
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "http-server");
-            thread.setDaemon(true);
-            return thread;
-        }));
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -52,5 +53,6 @@ public final class OperatorHttpServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

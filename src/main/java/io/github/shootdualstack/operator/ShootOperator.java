@@ -67,10 +67,6 @@ public final class ShootOperator implements AutoCloseable {
         return metrics;
     }
 
-    public ShootClusters shootClusters() {
-        return shootClusters;
-    }
-
     @Override
     public void close() {
         operator.stop();

@@ -6,6 +6,8 @@ import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 
@@ -14,7 +16,8 @@ import java.util.List;
 
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
- * {@code dualStackMigration} and its two constraints) and nothing else, only when they changed.
+ * {@code dualStackMigration} and its two constraints), only when they changed. A JSON patch touches
+ * nothing else; server-side apply sends the constraints list whole (see {@link #applied}).
  * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it.
  */
 final class StatusWriter {
@@ -33,11 +36,11 @@ final class StatusWriter {
             return false;
         }
         if (serverSideApply) {
-            Shoot fresh = new Shoot();
-            fresh.setMetadata(new ObjectMetaBuilder().withName(shoot.getMetadata().getName())
-                    .withNamespace(shoot.getMetadata().getNamespace()).build());
-            fresh.setStatus(owned(next));
-            PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(shoot, fresh, context);
+            // built from the latest Shoot on every attempt, so a retry after a conflict applies no stale status
+            PrimaryUpdateAndCacheUtils.updateAndCacheResource(shoot, context, latest -> applied(latest, desired),
+                    fresh -> context.getClient().resource(fresh).subresource("status").patch(new PatchContext.Builder()
+                            .withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true)
+                            .withFieldManager(context.getControllerConfiguration().fieldManager()).build()));
         } else {
             PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(shoot, context, latest -> {
                 latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
@@ -69,7 +72,20 @@ final class StatusWriter {
         return result;
     }
 
-    /** A status of only the owned fields of {@code source}, as server-side apply claims them. */
+    /**
+     * What server-side apply sends: name, namespace and the owned fields of the latest status with
+     * the desired values. {@code constraints} is an atomic list in the Shoot's schema, so it goes
+     * whole, with the other controllers' constraints as they are in the latest Shoot.
+     */
+    private static Shoot applied(Shoot latest, ShootStatus desired) {
+        Shoot fresh = new Shoot();
+        fresh.setMetadata(new ObjectMetaBuilder().withName(latest.getMetadata().getName())
+                .withNamespace(latest.getMetadata().getNamespace()).build());
+        fresh.setStatus(owned(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired)));
+        return fresh;
+    }
+
+    /** A status of only the owned fields of {@code source}. */
     private static ShootStatus owned(ShootStatus source) {
         ShootStatus owned = new ShootStatus();
         owned.setLastOperation(source.getLastOperation());
