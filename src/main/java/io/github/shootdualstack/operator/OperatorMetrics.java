@@ -66,6 +66,10 @@ public final class OperatorMetrics {
         }
     }
 
+    void retainOnly(java.util.Set<String> shootKeys) {
+        stepOfShoot.keySet().retainAll(shootKeys);
+    }
+
     void stepDuration(String step, Duration duration) {
         Timer.builder(PREFIX + "step_duration").description("How long each migration step took")
                 .tag("step", step).register(registry).record(duration);

@@ -12,19 +12,31 @@ import io.github.shootdualstack.migration.GardenFacts;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.ShootClusterFacts;
 import io.github.shootdualstack.migration.Step;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.migration.Conditions;
+import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.IpFamilyRules;
+import io.github.shootdualstack.shoot.IpFamilyValidator;
+import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootStatus;
 import io.github.shootdualstack.shootcluster.ShootAccessException;
 import io.github.shootdualstack.shootcluster.ShootCluster;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,9 +51,12 @@ import java.util.stream.Collectors;
  */
 // Not generation-aware: annotations (rollout-workers, reconcile) and status changes must wake it up too.
 @ControllerConfiguration(name = ShootReconciler.NAME, generationAwareEventProcessing = false)
+// A failed reconcile (an API error on a write) is reported on the Shoot and retried for as long as it takes.
+@GradualRetry(maxAttempts = -1, initialInterval = 2_000, intervalMultiplier = 2, maxInterval = 300_000)
 public class ShootReconciler implements Reconciler<Shoot> {
 
     public static final String NAME = "shoot-dualstack";
+    private static final Logger LOG = LoggerFactory.getLogger(ShootReconciler.class);
     private static final String BY_EXTENSION = "by-extension-resource";
 
     private final GardenObserver observer;
@@ -91,6 +106,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
             metrics.step(key, null);
             return UpdateControl.noUpdate();
         }
+        if (settled(shoot, context)) {
+            metrics.step(key, Step.byName(stepOf(shoot)));
+            return UpdateControl.noUpdate();
+        }
         GardenFacts garden = observer.observe(shoot);
         Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration()));
         ShootCluster cluster = null;
@@ -122,8 +141,83 @@ public class ShootReconciler implements Reconciler<Shoot> {
         if (decision.step() == null || decision.step() == Step.COMPLETED) {
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
         }
+        forgetShootsThatAreGone(context);
         return decision.recheck() == null ? UpdateControl.noUpdate()
                 : UpdateControl.<Shoot>noUpdate().rescheduleAfter(Math.max(1, decision.recheck().toMillis()));
+    }
+
+    /**
+     * A reconcile that fails (a write refused by an API server, say) is shown on the Shoot, with the
+     * step it stands at, and retried with back-off until it succeeds.
+     */
+    @Override
+    public ErrorStatusUpdateControl<Shoot> updateErrorStatus(Shoot shoot, Context<Shoot> context, Exception e) {
+        String description = ErrorMessages.of(e);
+        ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
+        LastOperation last = desired.getLastOperation();
+        if (last == null || !LastOperation.STATE_ERROR.equals(last.getState()) || !description.equals(last.getDescription())) {
+            LastOperation failed = last == null ? new LastOperation() : last;
+            failed.setType(LastOperation.TYPE_RECONCILE);
+            failed.setState(LastOperation.STATE_ERROR);
+            failed.setProgress(failed.getProgress() == null ? 0 : failed.getProgress());
+            failed.setDescription(description);
+            failed.setLastUpdateTime(Conditions.timestamp(settings.clock().instant()));
+            desired.setLastOperation(failed);
+            try {
+                statusWriter.write(shoot, desired, context);
+                events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
+            } catch (RuntimeException writeFailed) {
+                LOG.warn("Could not report the failure on Shoot {}/{}: {}", shoot.getMetadata().getNamespace(),
+                        shoot.getMetadata().getName(), ErrorMessages.of(writeFailed));
+            }
+        }
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    /**
+     * Nothing to look at: no migration runs and no refusal is shown, and the spec asks for what the
+     * Shoot already runs (the kept record's target, or the cached Network's families). Saves the
+     * garden the reads of a full observation on every event of an idle Shoot.
+     */
+    private boolean settled(Shoot shoot, Context<Shoot> context) {
+        ShootStatus status = shoot.getStatus();
+        LastOperation last = status == null ? null : status.getLastOperation();
+        if (last != null && LastOperation.STATE_ERROR.equals(last.getState()) && IpFamilyRules.isRefusal(last.getDescription())) {
+            return false;
+        }
+        var networking = shoot.getSpec() == null ? null : shoot.getSpec().getNetworking();
+        List<String> requested = IpFamily.effective(networking == null ? null : networking.getIpFamilies());
+        MigrationRecord record = status == null ? null : status.getDualStackMigration();
+        List<String> running;
+        if (record != null) {
+            running = record.getCompletedAt() == null ? null : record.getToIPFamilies();
+        } else {
+            running = cachedNetwork(shoot, context)
+                    .map(network -> IpFamily.effective(network.get("spec", "ipFamilies") instanceof List<?> families
+                            ? families.stream().map(String::valueOf).toList() : null))
+                    .orElse(null);
+        }
+        return running != null && running.equals(requested) && IpFamilyValidator.validate(running, shoot.getSpec()).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Optional<GenericKubernetesResource> cachedNetwork(Shoot shoot, Context<Shoot> context) {
+        var source = (InformerEventSource<GenericKubernetesResource, Shoot>) context.eventSourceRetriever()
+                .getEventSourceFor(GenericKubernetesResource.class, ExtensionKind.NETWORK.kind());
+        return source.get(new ResourceID(shoot.getMetadata().getName(), TechnicalNamespace.of(shoot)));
+    }
+
+    private static String stepOf(Shoot shoot) {
+        return shoot.getStatus() == null || shoot.getStatus().getDualStackMigration() == null ? null
+                : shoot.getStatus().getDualStackMigration().getStep();
+    }
+
+    /** Shoots deleted (or no longer selected) leave no client and no gauge behind. */
+    private void forgetShootsThatAreGone(Context<Shoot> context) {
+        java.util.Set<String> present = context.getPrimaryCache().list()
+                .map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()).collect(Collectors.toSet());
+        shootClusters.retainOnly(present);
+        metrics.retainOnly(present);
     }
 
     private void act(Shoot shoot, List<Action> actions, ShootCluster cluster) {

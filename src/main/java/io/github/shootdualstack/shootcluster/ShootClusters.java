@@ -73,6 +73,18 @@ public final class ShootClusters implements AutoCloseable {
         }
     }
 
+    /** Closes the clients of every Shoot not in {@code shootKeys} ({@code namespace/name}). */
+    public void retainOnly(java.util.Set<String> shootKeys) {
+        for (String key : java.util.List.copyOf(connections.keySet())) {
+            if (!shootKeys.contains(key)) {
+                Connection gone = connections.remove(key);
+                if (gone != null) {
+                    gone.client().close();
+                }
+            }
+        }
+    }
+
     public int open() {
         return connections.size();
     }
