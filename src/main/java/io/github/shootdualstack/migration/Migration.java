@@ -178,7 +178,8 @@ public final class Migration {
         if (record != null && record.getToIPFamilies() != null) {
             return record.getToIPFamilies();
         }
-        if (in.garden() != null && in.garden().network().exists() && in.garden().networkSpecFamilies() != null) {
+        if (in.garden() != null && in.garden().network().exists()) {
+            // a Network without spec.ipFamilies runs the default, IPv4
             return IpFamily.effective(in.garden().networkSpecFamilies());
         }
         if (status.getNetworking() != null && status.getNetworking().getNodes() != null) {

@@ -30,6 +30,16 @@ class IpFamilyChangeTest {
     }
 
     @Test
+    void networkWithoutIpFamilies_runsIpv4_soIpv4ToIpv6IsRefused_evenWithoutStatusNetworking() {
+        World world = World.ipv4Shoot().ipFamilies("IPv6");
+        world.networkSpecFamilies = null;
+        world.shoot.getStatus().setNetworking(null);
+
+        assertThat(world.decide().status().getLastOperation().getDescription())
+                .isEqualTo("unsupported IP family update: oldIPFamilies=[IPv4], newIPFamilies=[IPv6]");
+    }
+
+    @Test
     void refusalSeenAgain_writesNothingNew() {
         World world = World.ipv4Shoot().ipFamilies("IPv6");
         world.reconcile();
