@@ -1,5 +1,7 @@
 package io.github.shootdualstack.local;
 
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -8,6 +10,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -39,9 +44,33 @@ public final class LocalApiServer implements AutoCloseable {
     public static LocalApiServer start() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
         KubernetesMockServer server = new KubernetesMockServer(new Context(Serialization.jsonMapper()),
-                new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
+                new MockWebServer(), responses, new Dispatcher(responses), false);
         server.init();
         return new LocalApiServer(server);
+    }
+
+    /**
+     * The mock's dispatcher, answering a JSON patch it cannot apply (a failed {@code test}
+     * operation, a missing path) with 422 as a real API server does: the mock leaves such a
+     * request unanswered, and the client waits for its timeout and then sends it again.
+     */
+    private static final class Dispatcher extends KubernetesMixedDispatcher {
+
+        Dispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
+            super(responses);
+        }
+
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+            try {
+                return super.dispatch(request);
+            } catch (JsonPatchException e) {
+                Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid")
+                        .withMessage(e.getMessage()).build();
+                return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+                        .setBody(Serialization.asJson(status));
+            }
+        }
     }
 
     /** A client of this server; it is closed with the server. */

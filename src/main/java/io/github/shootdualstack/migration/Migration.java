@@ -144,6 +144,9 @@ public final class Migration {
             if (outcome instanceof Outcome.NeedsShoot) {
                 return decision(step, null, true);
             }
+            if (outcome instanceof Outcome.Retrying) {
+                return Reports.retrying(this, step);
+            }
             List<Action> stepActions = outcome instanceof Outcome.Waiting w ? w.actions() : ((Outcome.Blocked) outcome).actions();
             if (stepActions.stream().anyMatch(a -> a instanceof Action.Trigger || a instanceof Action.EnableDualStackNetwork)) {
                 entry.setTriggeredAt(now());

@@ -17,6 +17,10 @@ sealed interface Outcome {
     record Blocked(String problem, List<Action> actions) implements Outcome {
     }
 
+    /** An extension the operator triggered again because of the step's error has not reported since: the error stands. */
+    record Retrying() implements Outcome {
+    }
+
     /** The step needs the shoot cluster, which this reconcile did not observe. */
     record NeedsShoot() implements Outcome {
     }

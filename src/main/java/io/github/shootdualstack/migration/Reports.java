@@ -67,6 +67,12 @@ final class Reports {
         return m.decision(step, backoff(m), false);
     }
 
+    /** A retry is at work: the error stands as it is, with its age, from which the back-off grows. */
+    static Decision retrying(Migration m, Step step) {
+        constraints(m, step);
+        return m.decision(step, backoff(m), false);
+    }
+
     static Decision completed(Migration m, MigrationRecord record) {
         record.setStep(Step.COMPLETED.displayName());
         record.setCompletedAt(m.now());

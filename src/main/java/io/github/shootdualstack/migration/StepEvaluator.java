@@ -10,6 +10,7 @@ import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.ShootClusterFacts.NodeFacts;
 import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
 import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.LastOperation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,9 @@ final class StepEvaluator {
         if (infra.failed()) {
             return retry(infra.failure(), infra, triggeredAt, backoff, trigger);
         }
+        if (retrying(Step.INFRASTRUCTURE, infra, triggeredAt)) {
+            return new Outcome.Retrying();
+        }
         if (infra.readySince(triggeredAt)) {
             return retry(infra.ref() + " succeeded but reports no IPv6 range in status.networking.nodes",
                     infra, triggeredAt, backoff, trigger);
@@ -104,6 +108,9 @@ final class StepEvaluator {
         }
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, trigger);
+        }
+        if (retrying(Step.CONTROL_PLANE, controlPlane, triggeredAt)) {
+            return new Outcome.Retrying();
         }
         return controlPlane.readySince(triggeredAt) ? new Outcome.Done() : Outcome.waiting(waiting);
     }
@@ -165,6 +172,9 @@ final class StepEvaluator {
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
         }
+        if (retrying(Step.NETWORK, network, triggeredAt) || retrying(Step.NETWORK, controlPlane, triggeredAt)) {
+            return new Outcome.Retrying();
+        }
         if (!(network.ready() && target.equals(garden.networkStatusFamilies()))) {
             return Outcome.waiting(waitingNetwork);
         }
@@ -216,6 +226,23 @@ final class StepEvaluator {
     private Outcome retry(String problem, ExtensionFacts extension, Instant triggeredAt, Duration backoff, List<Action> trigger) {
         boolean due = !in.now().isBefore(triggeredAt.plus(backoff)) && !extension.triggerPending();
         return new Outcome.Blocked(problem, due ? trigger : List.of());
+    }
+
+    /**
+     * Whether the extension has a retry to answer: the operator triggered it again because of the
+     * step's standing error, which names it, and it has not reported since. That error then stands
+     * as it is: were it replaced by a wait, each retry would report it anew (another event, two
+     * status writes), and the back-off, which grows with the error's age, would never grow.
+     */
+    private boolean retrying(Step step, ExtensionFacts extension, Instant triggeredAt) {
+        LastOperation last = in.shoot().getStatus() == null ? null : in.shoot().getStatus().getLastOperation();
+        if (triggeredAt == null || last == null || !LastOperation.STATE_ERROR.equals(last.getState())
+                || last.getDescription() == null || last.getLastUpdateTime() == null) {
+            return false;
+        }
+        return last.getDescription().startsWith(step.label() + ": " + extension.ref() + " ")
+                && !triggeredAt.isBefore(Instant.parse(last.getLastUpdateTime()))
+                && !extension.readySince(triggeredAt);
     }
 
     private static List<String> checked(List<String> addresses, String where) {

@@ -14,6 +14,7 @@ import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
 import io.github.shootdualstack.migration.ShootClusterFacts.ServiceFacts;
 import io.github.shootdualstack.shoot.IpFamily;
 
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ public final class Fabric8ShootCluster implements ShootCluster {
 
     static String rootMessage(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
+        // not past a ConnectException: below it the JDK client has only a ClosedChannelException, which hides the refusal
+        while (root.getCause() != null && root.getCause() != root && !(root instanceof ConnectException)) {
             root = root.getCause();
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();

@@ -6,9 +6,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -102,15 +104,7 @@ public final class ShootClusters implements AutoCloseable {
         if (kubeconfig == null || kubeconfig.isBlank()) {
             throw new ShootAccessException(secretRef + " has no key \"" + KUBECONFIG_KEY + "\"");
         }
-        Config config;
-        try {
-            config = Config.fromKubeconfig(kubeconfig);
-        } catch (RuntimeException e) {
-            throw new ShootAccessException("the kubeconfig in " + secretRef + " is malformed: " + Fabric8ShootCluster.rootMessage(e), e);
-        }
-        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
-        }
+        Config config = clientConfig(kubeconfig, secretRef);
         // fail fast: an unreachable shoot is reported and retried with back-off, not waited for here
         config.setConnectionTimeout(5_000);
         config.setRequestTimeout(10_000);
@@ -119,6 +113,47 @@ public final class ShootClusters implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
                         .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.operator.UserAgent.interceptor())).build();
+    }
+
+    /** The client configuration of a kubeconfig; without a server fabric8 fails with a NullPointerException, so that is checked first. */
+    private static Config clientConfig(String kubeconfig, String secretRef) {
+        io.fabric8.kubernetes.api.model.Config parsed;
+        try {
+            parsed = Serialization.unmarshal(kubeconfig, io.fabric8.kubernetes.api.model.Config.class);
+        } catch (RuntimeException e) {
+            throw malformed(secretRef, e);
+        }
+        boolean namesServer = parsed != null && parsed.getClusters() != null && parsed.getClusters().stream()
+                .anyMatch(c -> c.getCluster() != null && c.getCluster().getServer() != null && !c.getCluster().getServer().isBlank());
+        if (!namesServer) {
+            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
+        }
+        Config config;
+        try {
+            config = Config.fromKubeconfig(kubeconfig);
+        } catch (RuntimeException e) {
+            throw malformed(secretRef, e);
+        }
+        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
+            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
+        }
+        return config;
+    }
+
+    /**
+     * What the parser found wrong, on one line and without the excerpt of the input that its
+     * message quotes: a kubeconfig holds credentials, and this text goes to the Shoot and its events.
+     */
+    private static ShootAccessException malformed(String secretRef, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String problem = root instanceof MarkedYamlEngineException yaml && yaml.getProblem() != null
+                ? "not valid YAML" + yaml.getProblemMark()
+                        .map(mark -> " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)).orElse("") + ": " + yaml.getProblem()
+                : "not a kubeconfig (" + root.getClass().getSimpleName() + ")";
+        return new ShootAccessException("the kubeconfig in " + secretRef + " is malformed: " + problem, e);
     }
 
     private static String decode(String encoded, String secretRef) {

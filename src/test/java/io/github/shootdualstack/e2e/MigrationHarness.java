@@ -1,5 +1,6 @@
 package io.github.shootdualstack.e2e;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.ExtensionsConfig;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalLandscape;
@@ -20,6 +22,7 @@ import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.RequestLog;
@@ -40,6 +43,14 @@ import static org.awaitility.Awaitility.await;
 final class MigrationHarness implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The constraints a whole migration shows, in order, as {@link #constraintStates()} records them. */
+    static final List<String> CONSTRAINTS_OF_A_MIGRATION = List.of(
+            "none",
+            "DualStackNodesMigrationReady=Progressing/NodesNotMigrated",
+            "DualStackNodesMigrationReady=True/NodesMigrated",
+            "DNSServiceMigrationReady=Progressing/DNSServiceMigration",
+            "DNSServiceMigrationReady=True/DNSServiceMigration",
+            "none");
     static final Migration.Settings FAST = new Migration.Settings(Duration.ofMillis(100), Duration.ofMillis(800), 50);
 
     final LocalApiServer garden;
@@ -70,8 +81,13 @@ final class MigrationHarness implements AutoCloseable {
     }
 
     static MigrationHarness twoPools() {
+        return twoPools(ExtensionsConfig.succeedingAfter(Duration.ZERO), ShootClusterSimulator.Config.immediate());
+    }
+
+    /** Shoot garden-dev/prod with pool-a (3 nodes) and pool-b (2 nodes), its extensions and machines as given. */
+    static MigrationHarness twoPools(ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
         return new MigrationHarness(LocalLandscape.builder().project("dev").shoot("prod").pool("pool-a", 3).pool("pool-b", 2).build(),
-                ExtensionsConfig.succeedingAfter(Duration.ZERO), ShootClusterSimulator.Config.immediate());
+                extensions, simulation);
     }
 
     KubernetesClient gardenClient() {
@@ -147,6 +163,38 @@ final class MigrationHarness implements AutoCloseable {
             shoot.getMetadata().getAnnotations().put(key, value);
             return shoot;
         });
+    }
+
+    LastOperation lastOperation() {
+        Shoot shoot = shoot();
+        return shoot.getStatus() == null ? null : shoot.getStatus().getLastOperation();
+    }
+
+    /** The events on the Shoot with this reason, oldest first. */
+    List<Event> events(String reason) {
+        return garden.client().v1().events().inNamespace(landscape.projectNamespace()).list().getItems().stream()
+                .filter(event -> reason.equals(event.getReason()))
+                .filter(event -> landscape.shootName().equals(event.getInvolvedObject().getName()))
+                .toList();
+    }
+
+    ShootClusterSimulator simulator() {
+        return local.simulator(landscape);
+    }
+
+    /**
+     * Once the migration waits at the Nodes step for the nodes to be rolled, asks the operator to
+     * roll the given pools ({@code *} for all), as a user who reads the Shoot would.
+     */
+    void rollWorkers(String pools) {
+        await().atMost(TIMEOUT).until(() -> {
+            MigrationRecord record = record();
+            LastOperation last = lastOperation();
+            return record != null && "Nodes".equals(record.getStep()) && last != null
+                    && LastOperation.STATE_PROCESSING.equals(last.getState())
+                    && last.getDescription().contains("waiting for the nodes to be rolled");
+        });
+        annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=" + pools);
     }
 
     MigrationRecord record() {

@@ -2,13 +2,16 @@ package io.github.shootdualstack.e2e;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.garden.GardenActions;
+import io.github.shootdualstack.local.ShootNodes;
 import io.github.shootdualstack.migration.Addresses;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.shoot.Hibernation;
-import io.github.shootdualstack.shoot.Maintenance;
-import io.github.shootdualstack.shoot.TimeWindow;
+import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.testing.Reconciles;
 import io.github.shootdualstack.testing.RequestLog;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -16,102 +19,188 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import static io.github.shootdualstack.e2e.MigrationHarness.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Rolling chosen pools, the maintenance window and hibernation, end to end. */
+/**
+ * End to end, what the decision tests of rolling the workers, the maintenance window and
+ * hibernation show reconcile by reconcile: the operator rolls exactly the pools asked for, moves
+ * only inside the window or when asked to, and pauses a hibernated Shoot.
+ */
 class RolloutAndWindowTest {
 
-    MigrationHarness world = MigrationHarness.twoPools();
+    static final String OPERATION = ExtensionKind.OPERATION_ANNOTATION;
+    /** The local Shoot's window, 220000+0100 to 230000+0100. */
+    static final String WAITING_FOR_THE_WINDOW = "waiting for the maintenance window 22:00-23:00 +01:00";
+
+    MigrationHarness world;
+
+    @BeforeEach
+    void startWorld() {
+        world = MigrationHarness.twoPools();
+    }
 
     @AfterEach
-    void stop() {
+    void closeWorld() {
         world.close();
     }
 
+    // --- rolling the workers ----------------------------------------------------------------
+
     @Test
-    void rolloutWorkersForOnePool_rollsOnlyThatPool_andDropsTheAnnotation() {
+    void rolloutWorkersForOnePool_rollsOnlyThatPool_andTheAnnotationIsRemoved() {
         world.startOperator();
         world.requestDualStack();
         world.awaitStep("Nodes");
-        List<String> poolBBefore = nodesOf("pool-b").stream().map(n -> n.getMetadata().getName()).sorted().toList();
+        Map<String, List<String>> before = nodeNamesByPool();
 
-        world.annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=pool-a");
+        world.rollWorkers("pool-a");
 
-        await().atMost(MigrationHarness.TIMEOUT).until(() -> nodesOf("pool-a").size() == 3
-                && nodesOf("pool-a").stream().allMatch(n -> Addresses.dualStack(n.getSpec().getPodCIDRs())));
-        await().atMost(MigrationHarness.TIMEOUT).until(() -> world.shoot().getStatus().getConstraints().stream()
-                .anyMatch(c -> "3 of 5 nodes have IPv4 and IPv6 pod CIDRs".equals(c.getMessage())));
-        assertThat(nodesOf("pool-b").stream().map(n -> n.getMetadata().getName()).sorted().toList()).isEqualTo(poolBBefore);
-        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(ExtensionKind.OPERATION_ANNOTATION);
+        await().atMost(TIMEOUT).until(() -> world.lastOperation().getDescription(),
+                description -> description.contains("3 of 5 nodes have IPv4 and IPv6 pod CIDRs"));
+        Map<String, List<String>> after = nodeNamesByPool();
+        assertThat(after.get("pool-a")).hasSize(3).doesNotContainAnyElementsOf(before.get("pool-a"));
+        assertThat(after.get("pool-b")).as("the other pool's nodes, by name").isEqualTo(before.get("pool-b"));
+        assertThat(world.simulator().nodeReplacements()).isEqualTo(3);
+        assertThat(rolloutRequest("pool-b")).isNull();
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
         assertThat(world.record().getStep()).isEqualTo("Nodes");
 
-        world.annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=pool-b");
+        world.rollWorkers("pool-b");
+
         world.awaitCompleted();
+        assertThat(nodeNamesByPool().get("pool-b")).hasSize(2).doesNotContainAnyElementsOf(before.get("pool-b"));
+        assertThat(world.simulator().nodeReplacements()).isEqualTo(5);
     }
 
     @Test
-    void outsideTheMaintenanceWindow_nothingMoves_untilTheReconcileAnnotationLiftsIt() {
-        confineTo("220000+0100", "230000+0100");
-        world.startOperator(OperatorSettings.defaults().withMigration(MigrationHarness.FAST)
-                .withClock(Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC)));
+    void rolloutWorkersForAll_rollsEveryPool_andTheMigrationCompletes() {
+        world.startOperator();
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+        List<String> before = world.shootClient().nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).toList();
+
+        world.rollWorkers("*");
+
+        world.awaitCompleted();
+        List<Node> nodes = world.shootClient().nodes().list().getItems();
+        assertThat(nodes).hasSize(5).allSatisfy(node -> {
+            assertThat(before).doesNotContain(node.getMetadata().getName());
+            assertThat(Addresses.dualStack(node.getSpec().getPodCIDRs())).isTrue();
+        });
+        assertThat(world.simulator().nodeReplacements()).isEqualTo(5);
+        assertThat(rolloutRequest("pool-a")).isNotNull().isEqualTo(rolloutRequest("pool-b"));
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
+    }
+
+    // --- the maintenance window -------------------------------------------------------------
+
+    @Test
+    void outsideTheMaintenanceWindow_nothingMoves_untilTheReconcileOperationLiftsIt() {
+        confineRolloutsToTheWindow();
+        world.startOperator(at("2024-05-06T10:00:00Z"));
         int gardenMark = world.gardenRequests.mark();
 
         world.requestDualStack();
 
-        await().atMost(MigrationHarness.TIMEOUT).until(() -> world.shoot().getStatus().getLastOperation() != null
-                && "waiting for the maintenance window 22:00-23:00 +01:00".equals(world.shoot().getStatus().getLastOperation().getDescription()));
-        assertThat(world.record()).isNull();
+        await().atMost(TIMEOUT).until(world::lastOperation, last -> last != null && WAITING_FOR_THE_WINDOW.equals(last.getDescription()));
+        Reconciles.awaitAfter(world.operator(), () -> world.edit(shoot -> {
+            shoot.getMetadata().getLabels().put("looked-at", "again");
+            return shoot;
+        }));
+        assertThat(world.lastOperation().getState()).isEqualTo(LastOperation.STATE_PROCESSING);
+        assertThat(world.record()).as("no migration started").isNull();
         assertThat(world.gardenRequests.writesSince(gardenMark, RequestLog.byOperator()))
-                .as("no extension is triggered outside the window").noneMatch(w -> w.path().contains("extensions.gardener.cloud"));
+                .as("no extension trigger, no Cluster sync: only the status saying what it waits for").isNotEmpty()
+                .allMatch(write -> write.path().endsWith("/shoots/prod/status"));
 
-        world.annotate(ExtensionKind.OPERATION_ANNOTATION, "reconcile");
+        world.annotate(OPERATION, "reconcile");
 
-        world.awaitStep("Nodes");
-        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2026-11-27T10:00:00Z");
-        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(ExtensionKind.OPERATION_ANNOTATION);
+        await().atMost(TIMEOUT).until(() -> world.record() != null
+                && !MigrationHarness.annotationsOf(world.shoot()).containsKey(OPERATION));
+        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
+        world.rollWorkers("*");
+        world.awaitCompleted();
+        assertThat(world.simulator().coreDnsRollouts()).isEqualTo(1);
     }
 
     @Test
-    void hibernatedShoot_pauses_andResumesWhenWoken() {
+    void insideTheMaintenanceWindow_theMigrationRunsUnasked() {
+        confineRolloutsToTheWindow();
+        world.startOperator(at("2024-05-06T21:30:00Z"));
+
+        world.requestDualStack();
+        world.rollWorkers("*");
+
+        world.awaitCompleted();
+        assertThat(world.record().getWindowLiftedAt()).isNull();
+    }
+
+    // --- hibernation ------------------------------------------------------------------------
+
+    @Test
+    void hibernated_pausesSayingSo_evenWhenAskedToRoll_andResumesWhenWoken() {
+        world.startOperator();
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+
+        hibernate(true);
+
+        await().atMost(TIMEOUT).until(world::lastOperation,
+                last -> "dual-stack migration paused: the Shoot is hibernated".equals(last.getDescription()));
+        assertThat(world.lastOperation().getState()).isEqualTo(LastOperation.STATE_PROCESSING);
+        int gardenMark = world.gardenRequests.mark();
+        int shootMark = world.shootRequests.mark();
+        Reconciles.awaitAfter(world.operator(), () -> world.annotate(OPERATION, "rollout-workers=*"));
+        assertThat(world.operatorWrites(gardenMark, shootMark)).as("nothing rolled, nothing written").isEmpty();
+        assertThat(world.simulator().nodeReplacements()).isZero();
+        assertThat(world.record().getStep()).isEqualTo("Nodes");
+
+        hibernate(false);
+
+        world.awaitCompleted();
+        assertThat(world.simulator().nodeReplacements()).isEqualTo(5);
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    private static OperatorSettings at(String instant) {
+        return OperatorSettings.defaults().withMigration(MigrationHarness.FAST)
+                .withClock(Clock.fixed(Instant.parse(instant), ZoneOffset.UTC));
+    }
+
+    private void confineRolloutsToTheWindow() {
+        world.edit(shoot -> {
+            shoot.getSpec().getMaintenance().setConfineSpecUpdateRollout(true);
+            return shoot;
+        });
+    }
+
+    private void hibernate(boolean enabled) {
         world.edit(shoot -> {
             Hibernation hibernation = new Hibernation();
-            hibernation.setEnabled(true);
+            hibernation.setEnabled(enabled);
             shoot.getSpec().setHibernation(hibernation);
             return shoot;
         });
-        world.startOperator();
-        world.requestDualStack();
-
-        await().atMost(MigrationHarness.TIMEOUT).until(() -> world.shoot().getStatus().getLastOperation() != null
-                && "dual-stack migration paused: the Shoot is hibernated".equals(world.shoot().getStatus().getLastOperation().getDescription()));
-        assertThat(world.record()).isNull();
-
-        world.edit(shoot -> {
-            shoot.getSpec().getHibernation().setEnabled(false);
-            return shoot;
-        });
-        world.awaitStep("Nodes");
     }
 
-    private void confineTo(String begin, String end) {
-        world.edit(shoot -> {
-            Maintenance maintenance = shoot.getSpec().getMaintenance() == null ? new Maintenance() : shoot.getSpec().getMaintenance();
-            TimeWindow window = new TimeWindow();
-            window.setBegin(begin);
-            window.setEnd(end);
-            maintenance.setTimeWindow(window);
-            maintenance.setConfineSpecUpdateRollout(true);
-            shoot.getSpec().setMaintenance(maintenance);
-            return shoot;
-        });
+    private Map<String, List<String>> nodeNamesByPool() {
+        return world.shootClient().nodes().list().getItems().stream().collect(Collectors.groupingBy(ShootNodes::pool, TreeMap::new,
+                Collectors.mapping(node -> node.getMetadata().getName(), Collectors.collectingAndThen(Collectors.toList(),
+                        names -> names.stream().sorted().toList()))));
     }
 
-    private List<Node> nodesOf(String pool) {
-        Map<String, List<Node>> byPool = world.shootClient().nodes().list().getItems().stream()
-                .collect(Collectors.groupingBy(n -> n.getMetadata().getLabels().getOrDefault("worker.gardener.cloud/pool", "")));
-        return byPool.getOrDefault(pool, List.of());
+    /** The rollout request on the pod template of the pool's MachineDeployment; {@code null} when never rolled. */
+    private Object rolloutRequest(String pool) {
+        var deployment = ExtensionKind.MACHINE_DEPLOYMENT.in(world.gardenClient()).inNamespace(world.landscape.technicalNamespace())
+                .withName(world.landscape.machineDeploymentName(pool)).get();
+        Object annotations = deployment.get("spec", "template", "metadata", "annotations");
+        return annotations instanceof Map<?, ?> map ? map.get(GardenActions.ROLLOUT_ANNOTATION) : null;
     }
 }

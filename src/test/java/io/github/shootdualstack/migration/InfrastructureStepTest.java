@@ -126,6 +126,40 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void infrastructureAtWorkOnItsRetry_staysBlockedWithTheSameError_soTheBackoffGrowsWithItsAge() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(10).infrastructure.fails("quota exceeded for routes");
+        String blocked = "Step 2/7 Infrastructure: Infrastructure shoot--dev--prod/prod failed: quota exceeded for routes";
+        world.reconcile();
+        world.later(20).reconcile();
+        world.later(5).infrastructure.processes();
+
+        assertThat(world.reconcile()).as("the retry at work").isAt(Step.INFRASTRUCTURE).changesNothingOn(world.shoot)
+                .isBlocked(10, blocked).rechecksAfter(Duration.ofSeconds(30));
+
+        world.later(10).infrastructure.fails("quota exceeded for routes");
+        assertThat(world.reconcile()).as("failed again, 35s after the error began").hasNoActions().hasNoEvents()
+                .isBlocked(10, blocked).rechecksAfter(Duration.ofSeconds(35));
+    }
+
+    @Test
+    void infrastructureWithoutIpv6AtWorkOnItsRetry_staysBlockedWithTheSameError() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(20).infrastructure.succeeds();
+        String blocked = "Step 2/7 Infrastructure: Infrastructure shoot--dev--prod/prod succeeded but reports no IPv6 range"
+                + " in status.networking.nodes";
+        world.reconcile();
+        world.later(10).reconcile();
+        world.later(5).infrastructure.processes();
+
+        assertThat(world.reconcile()).as("the retry at work").changesNothingOn(world.shoot).isBlocked(10, blocked);
+        world.later(5).infrastructure.succeeds();
+        assertThat(world.reconcile()).as("again without IPv6").hasNoActions().hasNoEvents().isBlocked(10, blocked);
+        world.later(5).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE);
+    }
+
+    @Test
     void infrastructureMissing_isBlockedNamingIt_withoutAction() {
         World world = World.ipv4Shoot().requestDualStack();
         world.infrastructure.removed();

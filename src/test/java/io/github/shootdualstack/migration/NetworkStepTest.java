@@ -93,6 +93,19 @@ class NetworkStepTest {
     }
 
     @Test
+    void networkAtWorkOnItsRetry_staysBlockedWithItsError() {
+        World world = World.ipv4Shoot().walkTo(Step.NETWORK);
+        world.later(5).controlPlane.succeeds();
+        world.later(5).network.fails("calico-node crashed");
+        world.reconcile();
+        world.later(20).reconcile();
+        world.later(5).network.processes();
+
+        assertThat(world.reconcile()).changesNothingOn(world.shoot)
+                .isBlocked(60, "Step 5/7 Network: Network shoot--dev--prod/prod failed: calico-node crashed");
+    }
+
+    @Test
     void networkRecoversAfterItsRetry_stepIsDoneOnceTheControlPlaneReconciledAgain() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.later(5).controlPlane.succeeds();

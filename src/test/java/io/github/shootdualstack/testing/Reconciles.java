@@ -25,6 +25,12 @@ public final class Reconciles {
         await().atMost(Duration.ofSeconds(30)).until(() -> started(operator) > before && finished(operator) >= started(operator));
     }
 
+    /** Waits until {@code count} more reconciles started by themselves (re-checks, back-off) and none is running. */
+    public static void awaitMore(ShootOperator operator, int count) {
+        double before = started(operator);
+        await().atMost(Duration.ofSeconds(30)).until(() -> started(operator) >= before + count && finished(operator) >= started(operator));
+    }
+
     private static double finished(ShootOperator operator) {
         return operator.metrics().registry().find("operator.sdk.reconciliations.success").counters().stream()
                 .mapToDouble(Counter::count).sum()

@@ -1,0 +1,363 @@
+package io.github.shootdualstack.e2e;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.local.ExtensionBehaviour;
+import io.github.shootdualstack.local.Kubeconfigs;
+import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.testing.Reconciles;
+import io.github.shootdualstack.testing.RequestLog;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.github.shootdualstack.e2e.MigrationHarness.TIMEOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The bad worlds of the contract (spec section 5), end to end. Each one stops the migration with
+ * a last operation in {@code Error} that names the object and what is wrong, and a Warning event;
+ * while it stands, retries write nothing to the shoot cluster; once the world is fixed the
+ * migration resumes where it stood and completes with exactly one CoreDNS rollout.
+ */
+class BadWorldTest {
+
+    static final String KUBE_SYSTEM = "kube-system";
+    static final String COREDNS_RESTART = "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns";
+    static final String BROKEN_YAML = """
+            apiVersion: v1
+            kind: Config
+            users:
+            - name: shoot
+              user: {token: s3cr3t-t0ken: oops}
+            """;
+    static final String WITHOUT_SERVER = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: shoot
+              cluster:
+                insecure-skip-tls-verify: true
+            contexts:
+            - name: shoot
+              context: {cluster: shoot, user: shoot}
+            users:
+            - name: shoot
+              user: {token: local}
+            current-context: shoot
+            """;
+
+    MigrationHarness world;
+    int gardenStart;
+    int shootStart;
+
+    @BeforeEach
+    void startWorld() {
+        world = MigrationHarness.twoPools();
+        gardenStart = world.gardenRequests.mark();
+        shootStart = world.shootRequests.mark();
+        world.startOperator();
+    }
+
+    @AfterEach
+    void closeWorld() {
+        world.close();
+    }
+
+    // --- the kubeconfig Secret and the shoot API --------------------------------------------
+
+    @Test
+    void missingKubeconfigSecret_blocksAtNodes_andResumesWhenItIsBack() {
+        Secret secret = kubeconfigSecret().get();
+        kubeconfigSecret().delete();
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: Secret garden-dev/prod.kubeconfig not found: it holds the shoot cluster's kubeconfig");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        world.gardenClient().resource(fresh(secret)).create();
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void kubeconfigSecretWithoutItsKey_blocksAtNodes_andResumesWhenTheKeyIsBack() {
+        Secret secret = kubeconfigSecret().get();
+        replaceKubeconfigData(Map.of("config", secret.getData().get("kubeconfig")));
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: Secret garden-dev/prod.kubeconfig has no key \"kubeconfig\"");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        replaceKubeconfigData(secret.getData());
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void malformedKubeconfig_brokenYamlThenNoServer_eachNamedWithoutQuotingIt_andResumesWhenRepaired() {
+        Secret secret = kubeconfigSecret().get();
+        replaceKubeconfig(BROKEN_YAML);
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: the kubeconfig in Secret garden-dev/prod.kubeconfig is malformed:"
+                + " not valid YAML at line 5, column 29: expected ',' or '}', but got :");
+        assertThat(world.events("DualStackMigrationBlocked")).as("the credentials in it are not quoted")
+                .extracting(Event::getMessage).noneMatch(message -> message.contains("s3cr3t"));
+
+        replaceKubeconfig(WITHOUT_SERVER);
+
+        assertBlocked("Step 4/7 Nodes: the kubeconfig in Secret garden-dev/prod.kubeconfig names no server");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        replaceKubeconfigData(secret.getData());
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void unreachableShootApi_blocksAtNodes_namingTheServer_andResumesWhenReachable() {
+        Secret secret = kubeconfigSecret().get();
+        replaceKubeconfig(Kubeconfigs.forServer("shoot", "http://127.0.0.1:1"));
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: could not read the shoot cluster of Shoot garden-dev/prod at http://127.0.0.1:1/: ConnectException");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        replaceKubeconfigData(secret.getData());
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    // --- the extensions --------------------------------------------------------------------
+
+    @Test
+    void missingControlPlane_blocksAtControlPlane_andResumesWhenItIsRecreated() {
+        GenericKubernetesResource controlPlane = extension(ExtensionKind.CONTROL_PLANE).get();
+        extension(ExtensionKind.CONTROL_PLANE).delete();
+
+        world.requestDualStack();
+
+        assertBlocked("Step 3/7 ControlPlane: ControlPlane shoot--dev--prod/prod not found");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        GenericKubernetesResource recreated = fresh(controlPlane);
+        recreated.getAdditionalProperties().remove("status");
+        ExtensionKind.CONTROL_PLANE.in(world.gardenClient()).resource(recreated).create();
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void infrastructureInError_blocksWithItsLastError_andResumesWhenItSucceeds() {
+        world.local.extensions().setBehaviour(ExtensionKind.INFRASTRUCTURE,
+                ExtensionBehaviour.failing(Duration.ZERO, "quota exceeded for VPCs in region local"));
+
+        world.requestDualStack();
+
+        String blocked = "Step 2/7 Infrastructure: Infrastructure shoot--dev--prod/prod failed: quota exceeded for VPCs in region local";
+        assertBlocked(blocked);
+        await().atMost(TIMEOUT).until(() -> infrastructureTriggers() >= 3);
+        assertThat(blockedEvents(blocked)).as("triggered again after the back-off, reported once").containsExactly("Warning");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        world.local.extensions().setBehaviour(ExtensionKind.INFRASTRUCTURE, ExtensionBehaviour.succeeding(Duration.ZERO));
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void infrastructureWithoutAnIpv6Range_blocksAtInfrastructure_andResumesOnceItAllocatesOne() {
+        world.local.extensions().setIpv6Allocation(false);
+
+        world.requestDualStack();
+
+        String blocked = "Step 2/7 Infrastructure: Infrastructure shoot--dev--prod/prod succeeded but reports no IPv6 range"
+                + " in status.networking.nodes";
+        assertBlocked(blocked);
+        await().atMost(TIMEOUT).until(() -> infrastructureTriggers() >= 3);
+        assertThat(blockedEvents(blocked)).as("triggered again after the back-off, reported once").containsExactly("Warning");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        world.local.extensions().setIpv6Allocation(true);
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    // --- the shoot cluster -----------------------------------------------------------------
+
+    @Test
+    void noNodes_blocksAtNodes_andResumesWhenTheNodesAreBack() {
+        List<Node> nodes = world.shootClient().nodes().list().getItems();
+        nodes.forEach(node -> world.shootClient().resource(node).delete());
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: the shoot cluster has no Nodes");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        nodes.forEach(node -> world.shootClient().resource(fresh(node)).create());
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void malformedPodCidrOnANode_blocksAtNodesNamingNodeAndValue_andResumesWhenRepaired() {
+        Node node = world.shootClient().nodes().list().getItems().get(0);
+        String name = node.getMetadata().getName();
+        List<String> podCidrs = node.getSpec().getPodCIDRs();
+        setPodCidrs(name, List.of("not-a-cidr"));
+
+        world.requestDualStack();
+
+        assertBlocked("Step 4/7 Nodes: Node " + name + " spec.podCIDRs has a malformed entry \"not-a-cidr\"");
+        assertThat(operatorShootWrites()).isEmpty();
+
+        setPodCidrs(name, podCidrs);
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void noCoreDnsPods_blocksAtCoreDns_withoutRestartingIt_andResumesWhenThePodsAreBack() {
+        var dnsPods = world.shootClient().pods().inNamespace(KUBE_SYSTEM).withLabel("k8s-app", "kube-dns");
+        List<Pod> pods = dnsPods.list().getItems();
+        pods.forEach(pod -> world.shootClient().resource(pod).delete());
+
+        world.requestDualStack();
+        rollAllWorkers();
+
+        assertBlocked("Step 6/7 CoreDNS: no CoreDNS pods (kube-system, k8s-app=kube-dns) in the shoot cluster");
+        assertThat(operatorShootWrites()).as("CoreDNS is not restarted without pods").isEmpty();
+        assertThat(world.simulator().coreDnsRollouts()).isZero();
+
+        pods.forEach(pod -> world.shootClient().resource(fresh(pod)).create());
+        assertCompletesWithOneCoreDnsRollout();
+    }
+
+    @Test
+    void missingKubeDns_blocksAtKubeDns_neverCreatingIt_andResumesWhenItIsRecreatedWithItsClusterIP() {
+        Resource<Service> kubeDns = world.shootClient().services().inNamespace(KUBE_SYSTEM).withName("kube-dns");
+        Service service = kubeDns.get();
+        kubeDns.delete();
+
+        world.requestDualStack();
+        rollAllWorkers();
+
+        assertBlocked("Step 7/7 KubeDNS: Service kube-system/kube-dns not found in the shoot cluster");
+        assertThat(operatorShootWrites()).as("only the CoreDNS restart of step 6, which does not need kube-dns")
+                .containsExactly(COREDNS_RESTART);
+
+        world.shootClient().resource(fresh(service)).create();
+        assertCompletesWithOneCoreDnsRollout();
+        Service after = kubeDns.get();
+        assertThat(after.getSpec().getClusterIPs()).hasSize(2).first().isEqualTo("100.64.0.10");
+        assertThat(after.getSpec().getIpFamilyPolicy()).isEqualTo("PreferDualStack");
+    }
+
+    // --- helpers ---------------------------------------------------------------------------
+
+    /**
+     * The last operation turns {@code Error} with this description and a Warning event says the
+     * same; a retry keeps it as it is, repeats no event, and writes nothing to the shoot cluster.
+     */
+    private void assertBlocked(String description) {
+        await().atMost(TIMEOUT).until(this::errorDescription, description::equals);
+        assertThat(description).as("a message, not a stack trace").doesNotContain("\n", "Exception:", "\tat ");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(blockedEvents(description)).containsExactly("Warning"));
+
+        int mark = world.shootRequests.mark();
+        Reconciles.awaitMore(world.operator(), 1);
+        await().atMost(TIMEOUT).until(this::errorDescription, description::equals);
+        assertThat(blockedEvents(description)).as("one event, however often it is retried").containsExactly("Warning");
+        assertThat(world.shootRequests.writesSince(mark, RequestLog.byOperator())).as("retries write nothing to the shoot").isEmpty();
+    }
+
+    /** The types of the DualStackMigrationBlocked events with this message. */
+    private List<String> blockedEvents(String message) {
+        return world.events("DualStackMigrationBlocked").stream().filter(event -> message.equals(event.getMessage()))
+                .map(Event::getType).toList();
+    }
+
+    private String errorDescription() {
+        LastOperation last = world.lastOperation();
+        return last != null && LastOperation.STATE_ERROR.equals(last.getState()) ? last.getDescription() : null;
+    }
+
+    private void rollAllWorkers() {
+        world.rollWorkers("*");
+    }
+
+    private void assertCompletesWithOneCoreDnsRollout() {
+        world.awaitCompleted();
+        assertThat(world.lastOperation().getState()).isEqualTo(LastOperation.STATE_SUCCEEDED);
+        assertThat(world.simulator().coreDnsRollouts()).isEqualTo(1);
+        assertThat(operatorShootWrites()).filteredOn(COREDNS_RESTART::equals).hasSize(1);
+    }
+
+    /** The operator's writes to the shoot cluster since the test began, as "METHOD /path". */
+    private List<String> operatorShootWrites() {
+        return world.shootRequests.writesSince(shootStart, RequestLog.byOperator()).stream().map(RequestLog.Request::toString).toList();
+    }
+
+    /** How often the operator triggered the Infrastructure since the test began. */
+    private long infrastructureTriggers() {
+        return world.gardenRequests.writesSince(gardenStart, RequestLog.byOperator()).stream()
+                .filter(write -> write.path().endsWith("/infrastructures/prod")).count();
+    }
+
+    private Resource<Secret> kubeconfigSecret() {
+        return world.gardenClient().secrets().inNamespace(world.landscape.projectNamespace())
+                .withName(world.landscape.kubeconfigSecretName());
+    }
+
+    private void replaceKubeconfig(String kubeconfig) {
+        replaceKubeconfigData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private void replaceKubeconfigData(Map<String, String> data) {
+        kubeconfigSecret().edit(secret -> {
+            secret.setData(data);
+            return secret;
+        });
+    }
+
+    private Resource<GenericKubernetesResource> extension(ExtensionKind kind) {
+        return kind.in(world.gardenClient()).inNamespace(world.landscape.technicalNamespace()).withName(world.landscape.shootName());
+    }
+
+    private void setPodCidrs(String node, List<String> podCidrs) {
+        world.shootClient().nodes().withName(node).edit(n -> {
+            n.getSpec().setPodCIDRs(podCidrs);
+            return n;
+        });
+    }
+
+    /** A deleted object as its owner creates it again: the same content under a new identity. */
+    private static <T extends HasMetadata> T fresh(T deleted) {
+        T copy = Serialization.clone(deleted);
+        copy.getMetadata().setResourceVersion(null);
+        copy.getMetadata().setUid(null);
+        copy.getMetadata().setCreationTimestamp(null);
+        return copy;
+    }
+}
