@@ -200,7 +200,7 @@ public final class Migration {
     }
 
     /** Derived back-off: as long as the current error has stood, between the re-check interval and the maximum. */
-    private Duration backoff() {
+    Duration backoff() {
         Duration interval = in.settings().recheckInterval();
         LastOperation last = status.getLastOperation();
         Instant since = last != null && LastOperation.STATE_ERROR.equals(last.getState()) ? instant(last.getLastUpdateTime()) : null;

@@ -64,13 +64,13 @@ final class Reports {
             m.events().add(Event.warning("DualStackMigrationBlocked", description));
         }
         lastOperation(m, LastOperation.STATE_ERROR, progress(m, step), description);
-        return m.decision(step, backoff(m), false);
+        return m.decision(step, m.backoff(), false);
     }
 
     /** A retry is at work: the error stands as it is, with its age, from which the back-off grows. */
     static Decision retrying(Migration m, Step step) {
         constraints(m, step);
-        return m.decision(step, backoff(m), false);
+        return m.decision(step, m.backoff(), false);
     }
 
     static Decision completed(Migration m, MigrationRecord record) {
@@ -164,15 +164,6 @@ final class Reports {
         int nodes = m.input().garden() == null ? 0 : m.input().garden().nodeCountFromPools();
         String note = nodes > m.input().settings().routeWarningNodes() ? " (note: " + m.routeWarning(nodes) + ")" : "";
         return step.label() + ": " + text + note;
-    }
-
-    private static Duration backoff(Migration m) {
-        var settings = m.input().settings();
-        LastOperation last = m.status().getLastOperation();
-        Duration age = last == null || last.getLastUpdateTime() == null ? Duration.ZERO
-                : Duration.between(Migration.instant(last.getLastUpdateTime()), m.input().now());
-        Duration wait = age.compareTo(settings.recheckInterval()) < 0 ? settings.recheckInterval() : age;
-        return wait.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : wait;
     }
 
     /** Sets the last operation; its {@code lastUpdateTime} moves only when something in it changed. */
