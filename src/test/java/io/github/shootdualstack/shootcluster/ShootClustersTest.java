@@ -1,0 +1,59 @@
+package io.github.shootdualstack.shootcluster;
+
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.github.shootdualstack.local.Kubeconfigs;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.testing.TestShoots;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Shoot clients: reused while the kubeconfig Secret is unchanged, rebuilt when it changes, closed when gone. */
+class ShootClustersTest {
+
+    LocalApiServer garden = LocalApiServer.start();
+    LocalApiServer first = LocalApiServer.start();
+    LocalApiServer second = LocalApiServer.start();
+    ShootClusters clusters = new ShootClusters(garden.client(), new Interceptor() { });
+    Shoot shoot = TestShoots.ipv4("garden-dev", "prod");
+
+    @AfterEach
+    void stop() {
+        clusters.close();
+        garden.close();
+        first.close();
+        second.close();
+    }
+
+    @Test
+    void sameSecret_reusesTheClient_changedSecret_rebuildsIt_goneShoot_closesIt() {
+        first.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("first-node").endMetadata().build()).create();
+        second.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("second-node").endMetadata().build()).create();
+        kubeconfigPointingAt(first);
+
+        assertThat(clusters.of(shoot).observe(false).nodes()).extracting(n -> n.name()).containsExactly("first-node");
+        clusters.of(shoot);
+        assertThat(clusters.open()).isEqualTo(1);
+
+        kubeconfigPointingAt(second);
+        assertThat(clusters.of(shoot).observe(false).nodes()).extracting(n -> n.name()).containsExactly("second-node");
+        assertThat(clusters.open()).isEqualTo(1);
+
+        clusters.retainOnly(Set.of("garden-dev/other"));
+        assertThat(clusters.open()).isZero();
+    }
+
+    private void kubeconfigPointingAt(LocalApiServer server) {
+        garden.client().secrets().inNamespace("garden-dev").resource(new SecretBuilder()
+                .withNewMetadata().withNamespace("garden-dev").withName("prod.kubeconfig").endMetadata()
+                .withStringData(Map.of("kubeconfig", Kubeconfigs.forServer("prod", server.url())))
+                .build()).createOr(op -> op.update());
+    }
+}
