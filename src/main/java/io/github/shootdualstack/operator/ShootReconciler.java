@@ -147,8 +147,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
-     * A reconcile that fails (a write refused by an API server, say) is shown on the Shoot, with the
-     * step it stands at, and retried with back-off until it succeeds.
+     * A reconcile that fails (a write refused by an API server, say) is shown on the Shoot with the
+     * request and the server's answer, and retried with back-off until it succeeds.
      */
     @Override
     public ErrorStatusUpdateControl<Shoot> updateErrorStatus(Shoot shoot, Context<Shoot> context, Exception e) {
