@@ -1,21 +1,16 @@
 package io.github.shootdualstack.migration;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.LastOperation;
-import io.github.shootdualstack.shoot.Networking;
-import io.github.shootdualstack.shoot.NetworkingProviderConfig;
-import io.github.shootdualstack.shoot.Overlay;
 import io.github.shootdualstack.shoot.Shoot;
-import io.github.shootdualstack.shoot.ShootSpec;
 import io.github.shootdualstack.shoot.ShootStatus;
 import io.github.shootdualstack.shoot.StatusNetworking;
+import io.github.shootdualstack.testing.TestShoots;
 
 import java.util.HashMap;
 import java.util.List;
 
 import static io.github.shootdualstack.migration.World.GARDENER_RECONCILED_AT;
-import static io.github.shootdualstack.migration.World.IPV4;
 import static io.github.shootdualstack.migration.World.NAME;
 import static io.github.shootdualstack.migration.World.NAMESPACE;
 import static io.github.shootdualstack.migration.World.TECHNICAL_NAMESPACE;
@@ -28,24 +23,10 @@ final class GardenerShoot {
 
     /** IPv4, native routing (overlay disabled), status.networking copied from the Infrastructure. */
     static Shoot ipv4() {
-        Shoot shoot = new Shoot();
-        shoot.setMetadata(new ObjectMetaBuilder().withNamespace(NAMESPACE).withName(NAME).withGeneration(3L)
-                .withAnnotations(new HashMap<>()).build());
-        ShootSpec spec = new ShootSpec();
-        Networking networking = new Networking();
-        networking.setType("calico");
-        networking.setNodes("10.250.0.0/16");
-        networking.setPods("100.96.0.0/11");
-        networking.setServices("100.64.0.0/13");
-        networking.setIpFamilies(IPV4);
-        Overlay overlay = new Overlay();
-        overlay.setEnabled(false);
-        NetworkingProviderConfig config = new NetworkingProviderConfig();
-        config.setOverlay(overlay);
-        networking.setProviderConfig(config);
-        spec.setNetworking(networking);
-        spec.setAdditionalProperty("region", "local");
-        shoot.setSpec(spec);
+        Shoot shoot = TestShoots.ipv4(NAMESPACE, NAME);
+        shoot.getMetadata().setGeneration(3L);
+        shoot.getMetadata().setAnnotations(new HashMap<>());
+        shoot.getSpec().setAdditionalProperty("region", "local");
         shoot.setStatus(gardenerStatus());
         return shoot;
     }
