@@ -37,11 +37,11 @@ final class GardenSeed {
         this.garden = garden;
     }
 
-    Result create(String shootUrl) {
+    Result create(String kubeconfig) {
         ensureNamespace(landscape.projectNamespace());
         ensureNamespace(landscape.technicalNamespace());
         Shoot shoot = createShoot();
-        createKubeconfigSecret(shootUrl);
+        createKubeconfigSecret(kubeconfig);
         createCluster(shoot);
         createExtension(ExtensionKind.INFRASTRUCTURE, Map.of("type", "local", "region", "local",
                         "secretRef", Map.of("name", "cloudprovider", "namespace", landscape.technicalNamespace())),
@@ -71,8 +71,7 @@ final class GardenSeed {
                 .withName(landscape.shootName()), Patches.asMap(status));
     }
 
-    private void createKubeconfigSecret(String shootUrl) {
-        String kubeconfig = Kubeconfigs.forServer(landscape.technicalNamespace(), shootUrl);
+    private void createKubeconfigSecret(String kubeconfig) {
         garden.secrets().resource(new SecretBuilder()
                 .withNewMetadata()
                     .withNamespace(landscape.projectNamespace())

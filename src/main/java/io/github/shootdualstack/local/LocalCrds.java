@@ -2,6 +2,7 @@ package io.github.shootdualstack.local;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,7 +47,34 @@ public final class LocalCrds {
                     .createOr(NonDeletingOperation::update));
             LOG.debug("Installed CRD {}", crd.getMetadata().getName());
         }
+        installed.forEach(crd -> awaitServed(garden, crd));
         return installed;
+    }
+
+    /**
+     * Waits until the API server serves the CRD's kind: a real one takes a moment after the create
+     * (until the CRD is {@code Established}) and answers 404 until then.
+     */
+    private static void awaitServed(KubernetesClient garden, CustomResourceDefinition crd) {
+        var names = crd.getSpec().getNames();
+        String apiVersion = crd.getSpec().getGroup() + "/" + crd.getSpec().getVersions().get(0).getName();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                garden.genericKubernetesResources(apiVersion, names.getKind()).inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for CRD " + crd.getMetadata().getName(), e);
+            }
+        }
     }
 
     private static CustomResourceDefinition load(KubernetesClient garden, String resource) {

@@ -45,8 +45,17 @@ public final class LocalLandscape {
      * @return the Shoot as the garden stores it
      */
     public Shoot create(KubernetesClient garden, KubernetesClient shoot) {
-        String shootUrl = shoot.getConfiguration().getMasterUrl();
-        GardenSeed.Result seeded = new GardenSeed(this, garden).create(shootUrl);
+        return create(garden, shoot, Kubeconfigs.forServer(technicalNamespace(), shoot.getConfiguration().getMasterUrl()));
+    }
+
+    /**
+     * Creates the shoot in both clusters, with {@code kubeconfig} (which must reach the same shoot
+     * cluster as {@code shoot}) in the kubeconfig Secret: for a shoot API server that checks credentials.
+     *
+     * @return the Shoot as the garden stores it
+     */
+    public Shoot create(KubernetesClient garden, KubernetesClient shoot, String kubeconfig) {
+        GardenSeed.Result seeded = new GardenSeed(this, garden).create(kubeconfig);
         new ShootSeed(this, shoot).create(seeded.poolTemplateHashes());
         return seeded.shoot();
     }

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The whole local provider around a garden: the CRDs, one embedded shoot API server and
@@ -34,7 +36,19 @@ public final class LocalProvider implements AutoCloseable {
     private final LocalExtensions extensions;
     private final Map<String, LocalShoot> shoots;
 
-    private record LocalShoot(LocalLandscape landscape, LocalApiServer server, ShootClusterSimulator simulator) {
+    /**
+     * A shoot cluster's API server: its client, the kubeconfig its Secret gets, and the embedded
+     * server behind it when the provider started one (null for a server the caller owns).
+     */
+    public record ShootApi(KubernetesClient client, String kubeconfig, LocalApiServer embedded) {
+
+        static ShootApi embedded(LocalLandscape landscape) {
+            LocalApiServer server = LocalApiServer.start();
+            return new ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.url()), server);
+        }
+    }
+
+    private record LocalShoot(LocalLandscape landscape, ShootApi api, ShootClusterSimulator simulator) {
     }
 
     private LocalProvider(LocalExtensions extensions, Map<String, LocalShoot> shoots) {
@@ -42,21 +56,37 @@ public final class LocalProvider implements AutoCloseable {
         this.shoots = shoots;
     }
 
-    /** Installs the CRDs, creates the shoots and starts their controllers; the garden must not hold them yet. */
+    /**
+     * Installs the CRDs, creates the shoots, each on an embedded shoot API server of its own, and
+     * starts their controllers; the garden must not hold them yet.
+     */
     public static LocalProvider start(KubernetesClient garden, ExtensionsConfig extensionsConfig,
                                       ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes) {
+        return start(garden, extensionsConfig, simulation, landscapes, ShootApi::embedded);
+    }
+
+    /**
+     * As {@link #start(KubernetesClient, ExtensionsConfig, ShootClusterSimulator.Config, List)}, with
+     * each shoot cluster's API server given by {@code shootApis}; servers the provider did not
+     * start ({@link ShootApi#embedded()} null) stay up when it closes.
+     */
+    public static LocalProvider start(KubernetesClient garden, ExtensionsConfig extensionsConfig,
+                                      ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes,
+                                      Function<LocalLandscape, ShootApi> shootApis) {
         LocalCrds.install(garden);
         Map<String, LocalShoot> shoots = new LinkedHashMap<>();
         List<AutoCloseable> started = new ArrayList<>();
         try {
             for (LocalLandscape landscape : landscapes) {
-                LocalApiServer server = LocalApiServer.start();
-                started.add(server);
-                landscape.create(garden, server.client());
-                ShootClusterSimulator simulator = new ShootClusterSimulator(garden, server.client(),
+                ShootApi api = shootApis.apply(landscape);
+                if (api.embedded() != null) {
+                    started.add(api.embedded());
+                }
+                landscape.create(garden, api.client(), api.kubeconfig());
+                ShootClusterSimulator simulator = new ShootClusterSimulator(garden, api.client(),
                         landscape.technicalNamespace(), simulation).start();
                 started.add(simulator);
-                shoots.put(landscape.technicalNamespace(), new LocalShoot(landscape, server, simulator));
+                shoots.put(landscape.technicalNamespace(), new LocalShoot(landscape, api, simulator));
             }
             LocalExtensions extensions = new LocalExtensions(garden, extensionsConfig).start();
             LOG.info("Local provider started with {} shoot(s): {}", shoots.size(), shoots.keySet());
@@ -77,17 +107,21 @@ public final class LocalProvider implements AutoCloseable {
 
     /** A client of the shoot's cluster; it is closed with the provider. */
     public KubernetesClient shootClient(LocalLandscape landscape) {
-        return shoot(landscape).server().client();
+        return shoot(landscape).api().client();
     }
 
     /** The URL of the shoot's API server, as its kubeconfig Secret has it. */
     public String shootUrl(LocalLandscape landscape) {
-        return shoot(landscape).server().url();
+        return shootClient(landscape).getConfiguration().getMasterUrl();
     }
 
-    /** The shoot's embedded API server (to count what was asked of it). */
+    /** The shoot's embedded API server (to count what was asked of it); only where the provider started it. */
     public io.fabric8.kubernetes.client.server.mock.KubernetesMockServer shootServer(LocalLandscape landscape) {
-        return shoot(landscape).server().server();
+        LocalApiServer embedded = shoot(landscape).api().embedded();
+        if (embedded == null) {
+            throw new IllegalStateException("the shoot cluster of " + landscape.technicalNamespace() + " is not an embedded API server");
+        }
+        return embedded.server();
     }
 
     public ShootClusterSimulator simulator(LocalLandscape landscape) {
@@ -97,7 +131,7 @@ public final class LocalProvider implements AutoCloseable {
     @Override
     public void close() {
         List<AutoCloseable> all = new ArrayList<>();
-        shoots.values().forEach(shoot -> all.add(shoot.server()));
+        shoots.values().stream().map(shoot -> shoot.api().embedded()).filter(Objects::nonNull).forEach(all::add);
         all.add(extensions);
         shoots.values().forEach(shoot -> all.add(shoot.simulator()));
         closeAll(all);

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
  * {@code dualStackMigration} and its two constraints), only when they changed. A JSON patch touches
- * nothing else; server-side apply sends the constraints list whole (see {@link #applied}).
+ * nothing else; server-side apply sends only the operator's own constraints (see {@link #applied}).
  * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it.
  */
 final class StatusWriter {
@@ -73,9 +73,10 @@ final class StatusWriter {
     }
 
     /**
-     * What server-side apply sends: name, namespace and the owned fields of the latest status with
-     * the desired values. {@code constraints} is an atomic list in the Shoot's schema, so it goes
-     * whole, with the other controllers' constraints as they are in the latest Shoot.
+     * What server-side apply sends: name, namespace and the owned fields with the desired values.
+     * {@code constraints} is a list keyed by {@code type} in the Shoot's schema, so only the
+     * operator's own constraints go: the API server merges them with the other controllers' entries,
+     * and one of the operator's that is left out is removed.
      */
     private static Shoot applied(Shoot latest, ShootStatus desired) {
         Shoot fresh = new Shoot();
@@ -91,7 +92,9 @@ final class StatusWriter {
         owned.setLastOperation(source.getLastOperation());
         owned.setNetworking(source.getNetworking());
         owned.setDualStackMigration(source.getDualStackMigration());
-        owned.setConstraints(source.getConstraints());
+        List<Condition> constraints = source.getConstraints() == null ? List.of() : source.getConstraints().stream()
+                .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
+        owned.setConstraints(constraints.isEmpty() ? null : constraints);
         return owned;
     }
 

@@ -1,11 +1,14 @@
 package io.github.shootdualstack.shoot;
 
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
+
 import java.util.List;
 
 /**
  * {@code status}. The operator owns {@code constraints} of its two types, {@code lastOperation},
  * {@code networking} and {@code dualStackMigration}; everything else is somebody else's and kept.
  */
+@SchemaCustomizer(value = ConditionListsByType.class, input = "constraints, conditions")
 public class ShootStatus extends OpenObject {
 
     private List<Condition> constraints;

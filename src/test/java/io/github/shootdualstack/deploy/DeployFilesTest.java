@@ -1,18 +1,14 @@
 package io.github.shootdualstack.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.shootdualstack.testing.Kubectl;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** deploy/kustomize and the chart's CRD copies are rendered from their one source, and are not stale. */
 class DeployFilesTest {
@@ -44,24 +40,8 @@ class DeployFilesTest {
         fromChart.forEach((key, object) -> assertThat(fromKustomize.get(key)).as(key).isEqualTo(object));
     }
 
-    private static String kubectlKustomize(Path dir) throws IOException, InterruptedException {
-        Path errors = Files.createTempFile("kustomize-", ".err");
-        try {
-            Process kubectl;
-            try {
-                kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectError(errors.toFile()).start();
-            } catch (IOException e) {
-                return fail("kubectl is needed to check deploy/kustomize and was not found on the PATH: " + e.getMessage());
-            }
-            byte[] output = kubectl.getInputStream().readAllBytes();
-            if (!kubectl.waitFor(60, TimeUnit.SECONDS)) {
-                kubectl.destroyForcibly();
-                return fail("kubectl kustomize " + dir + " did not finish in 60 s");
-            }
-            assertThat(kubectl.exitValue()).withFailMessage("kubectl kustomize %s failed: %s", dir, Files.readString(errors)).isZero();
-            return new String(output, StandardCharsets.UTF_8);
-        } finally {
-            Files.deleteIfExists(errors);
-        }
+    private static String kubectlKustomize(Path dir) {
+        // no kubeconfig is needed to render
+        return Kubectl.run(Map.of("KUBECONFIG", "/dev/null"), "kustomize", dir.toString());
     }
 }

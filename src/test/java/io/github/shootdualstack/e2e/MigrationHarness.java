@@ -7,21 +7,16 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.ExtensionsConfig;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.local.LocalProvider;
 import io.github.shootdualstack.local.ShootClusterSimulator;
-import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
-import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
@@ -31,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
@@ -58,8 +52,7 @@ final class MigrationHarness implements AutoCloseable {
     final LocalLandscape landscape;
     final RequestLog gardenRequests;
     final RequestLog shootRequests;
-    final List<String> constraintStates = new ArrayList<>();
-    private final Watch watch;
+    private final ConstraintRecorder constraints;
     private ShootOperator operator;
 
     MigrationHarness(LocalLandscape landscape, ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
@@ -68,16 +61,7 @@ final class MigrationHarness implements AutoCloseable {
         this.local = LocalProvider.start(garden.client(), extensions, simulation, List.of(landscape));
         this.gardenRequests = new RequestLog(garden.server());
         this.shootRequests = new RequestLog(local.shootServer(landscape));
-        this.watch = shoots().withName(landscape.shootName()).watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Shoot shoot) {
-                recordConstraints(shoot);
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        });
+        this.constraints = new ConstraintRecorder(shoots().withName(landscape.shootName()));
     }
 
     static MigrationHarness twoPools() {
@@ -217,20 +201,8 @@ final class MigrationHarness implements AutoCloseable {
         return writes;
     }
 
-    private synchronized void recordConstraints(Shoot shoot) {
-        List<Condition> constraints = shoot.getStatus() == null || shoot.getStatus().getConstraints() == null
-                ? List.of() : shoot.getStatus().getConstraints();
-        List<String> ours = constraints.stream()
-                .filter(c -> c.getType().equals(Conditions.NODES_TYPE) || c.getType().equals(Conditions.DNS_TYPE))
-                .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).toList();
-        String state = ours.isEmpty() ? "none" : String.join(", ", ours);
-        if (constraintStates.isEmpty() || !Objects.equals(constraintStates.get(constraintStates.size() - 1), state)) {
-            constraintStates.add(state);
-        }
-    }
-
-    synchronized List<String> constraintStates() {
-        return List.copyOf(constraintStates);
+    List<String> constraintStates() {
+        return constraints.states();
     }
 
     static Map<String, String> annotationsOf(Shoot shoot) {
@@ -240,7 +212,7 @@ final class MigrationHarness implements AutoCloseable {
     @Override
     public void close() {
         stopOperator();
-        watch.close();
+        constraints.close();
         local.close();
         garden.close();
     }

@@ -104,6 +104,16 @@ class CommittedCrdTest {
     }
 
     @Test
+    void conditionListsAreKeyedByType_soServerSideApplyMergesThemEntryByEntry() {
+        for (String list : List.of("constraints", "conditions")) {
+            JsonNode node = schema.at("/properties/status/properties/" + list);
+            assertThat(node.at("/x-kubernetes-list-type").textValue()).as(list).isEqualTo("map");
+            assertThat(node.at("/x-kubernetes-list-map-keys")).extracting(JsonNode::textValue).as(list).containsExactly("type");
+            assertThat(node.at("/items/required")).extracting(JsonNode::textValue).as(list).containsExactly("type");
+        }
+    }
+
+    @Test
     void printerColumns_showIpFamiliesMigrationOperationAndAge() {
         Map<String, String> columns = new LinkedHashMap<>();
         generated.at("/spec/versions/0/additionalPrinterColumns")

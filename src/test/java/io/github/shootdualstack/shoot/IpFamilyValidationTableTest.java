@@ -242,7 +242,7 @@ class IpFamilyValidationTableTest {
         return shoot;
     }
 
-    private static Map<String, Object> spec(List<String> ipFamilies, Boolean overlay) {
+    static Map<String, Object> spec(List<String> ipFamilies, Boolean overlay) {
         Map<String, Object> networking = new LinkedHashMap<>();
         networking.put("type", "calico");
         networking.put("nodes", "10.250.0.0/16");
