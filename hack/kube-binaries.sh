@@ -124,7 +124,10 @@ if present etcd --version; then log "etcd v${ETCD_VERSION}: present"; else timed
 if present kube-apiserver --version; then log "kube-apiserver v${KUBE_VERSION}: present"; else timed_build "kube-apiserver v${KUBE_VERSION}" build_kube kube-apiserver; fi
 if present kubectl version --client; then log "kubectl v${KUBE_VERSION}: present"; else timed_build "kubectl v${KUBE_VERSION}" build_kube kubectl; fi
 
-"$OUT/kube-apiserver" --version | grep -qx "Kubernetes v${KUBE_VERSION}" || die "$OUT/kube-apiserver does not report v${KUBE_VERSION}"
-"$OUT/etcd" --version | grep -q "etcd Version: ${ETCD_VERSION}" || die "$OUT/etcd does not report ${ETCD_VERSION}"
+# read whole before matching: grep -q would stop reading early and fail the pipeline with SIGPIPE
+apiserver_version="$("$OUT/kube-apiserver" --version)"
+[ "$apiserver_version" = "Kubernetes v${KUBE_VERSION}" ] || die "$OUT/kube-apiserver reports '$apiserver_version', not v${KUBE_VERSION}: remove it to build it again"
+etcd_version="$("$OUT/etcd" --version | head -n 1)"
+[ "$etcd_version" = "etcd Version: ${ETCD_VERSION}" ] || die "$OUT/etcd reports '$etcd_version', not ${ETCD_VERSION}: remove it to build it again"
 log "ready in $((SECONDS - total_start)) s: kube-apiserver, kubectl and etcd in $OUT"
 echo "$OUT"

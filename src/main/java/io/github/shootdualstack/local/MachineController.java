@@ -88,14 +88,15 @@ final class MachineController {
         List<Pod> evicted = shoot.pods().inAnyNamespace().list().getItems().stream()
                 .filter(pod -> pod.getSpec() != null && name.equals(pod.getSpec().getNodeName()))
                 .toList();
-        evicted.forEach(pod -> shoot.pods().resource(pod).delete());
+        // at once, as a kubelet confirms it: a real API server keeps a pod on a node until then
+        evicted.forEach(pod -> shoot.pods().resource(pod).withGracePeriod(0).delete());
         return evicted;
     }
 
     private void addNode(String pool, String hash) {
         NodeNetworks networks = NodeNetworks.of(GardenFacts.infrastructure(garden, technicalNamespace));
         int index = ShootNodes.freeIndex(shoot.nodes().list().getItems());
-        shoot.nodes().resource(ShootNodes.build(technicalNamespace, pool, hash, index, networks)).create();
+        ShootNodes.create(shoot, ShootNodes.build(technicalNamespace, pool, hash, index, networks));
     }
 
     private void reschedule(List<Pod> evicted) {
@@ -105,7 +106,7 @@ final class MachineController {
         PodScheduler scheduler = new PodScheduler(shoot.nodes().list().getItems(),
                 shoot.pods().inAnyNamespace().list().getItems());
         boolean cniRunsIpv6 = GardenFacts.cniRunsIpv6(garden, technicalNamespace);
-        evicted.forEach(pod -> shoot.pods().resource(scheduler.run(PodScheduler.replacementOf(pod), cniRunsIpv6)).create());
+        evicted.forEach(pod -> Workloads.createPod(shoot, scheduler.run(PodScheduler.replacementOf(pod), cniRunsIpv6)));
     }
 
     private void reportPoolStatus(String machineDeployment, List<Node> nodes, String hash) {

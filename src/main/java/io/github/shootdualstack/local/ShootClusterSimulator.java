@@ -194,7 +194,8 @@ public final class ShootClusterSimulator implements AutoCloseable {
                     shoot.pods().inAnyNamespace().list().getItems());
             Workloads.runPods(shoot, coredns, replicas - current, scheduler, GardenFacts.cniRunsIpv6(garden, technicalNamespace));
         }
-        outdated.forEach(pod -> shoot.pods().resource(pod).delete());
+        // at once, as a kubelet confirms it: a real API server keeps a pod on a node until then
+        outdated.forEach(pod -> shoot.pods().resource(pod).withGracePeriod(0).delete());
         List<Pod> now = coreDnsPods(coredns);
         Workloads.reportStatus(shoot, coredns, Workloads.status(coredns, now.size(), now.size(), now.size()));
     }

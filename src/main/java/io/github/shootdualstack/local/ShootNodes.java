@@ -3,6 +3,7 @@ package io.github.shootdualstack.local;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.shootdualstack.garden.ExtensionKind;
 
 import java.util.ArrayList;
@@ -30,6 +31,19 @@ public final class ShootNodes {
     private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
     private ShootNodes() {
+    }
+
+    /**
+     * Creates a node and reports its status (addresses, readiness) as its kubelet would: an API
+     * server ignores the status a node is created with (the embedded one keeps it).
+     */
+    static Node create(KubernetesClient shoot, Node node) {
+        Node created = shoot.nodes().resource(node).create();
+        if (node.getStatus() == null) {
+            return created;
+        }
+        created.setStatus(node.getStatus());
+        return shoot.nodes().resource(created).subresource("status").update();
     }
 
     /** A Ready node of the pool, dual-stack when the networks have IPv6 ranges. */

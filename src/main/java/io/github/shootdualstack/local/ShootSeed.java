@@ -52,8 +52,11 @@ final class ShootSeed {
                 COREDNS, 2, KUBE_DNS_LABELS, COREDNS_IMAGE, 53), scheduler);
         createService(KUBE_SYSTEM, "kube-dns", LocalNetworks.DNS_CLUSTER_IP, KUBE_DNS_LABELS,
                 List.of(port("dns", 53, "UDP"), port("dns-tcp", 53, "TCP")));
-        createService("default", "kubernetes", Cidr.parse(LocalNetworks.SERVICES_V4).address(1), null,
-                List.of(port("https", 443, "TCP")));
+        if (shoot.services().inNamespace("default").withName("kubernetes").get() == null) {
+            // a real API server makes its own
+            createService("default", "kubernetes", Cidr.parse(LocalNetworks.SERVICES_V4).address(1), null,
+                    List.of(port("https", 443, "TCP")));
+        }
 
         createDeployment(Workloads.deployment(APP_NAMESPACE, "web", 2, Map.of("app", "web"), "nginx:1.27", 8080), scheduler);
         createService(APP_NAMESPACE, "web", Cidr.parse(LocalNetworks.SERVICES_V4).address(20), Map.of("app", "web"),
@@ -70,7 +73,7 @@ final class ShootSeed {
             for (int i = 0; i < count; i++) {
                 Node node = ShootNodes.build(landscape.technicalNamespace(), pool, poolTemplateHashes.get(pool),
                         ShootNodes.freeIndex(nodes), networks);
-                nodes.add(shoot.nodes().resource(node).create());
+                nodes.add(ShootNodes.create(shoot, node));
             }
         });
         return nodes;

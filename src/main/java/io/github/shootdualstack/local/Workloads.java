@@ -46,8 +46,21 @@ final class Workloads {
                 .mapToObj(i -> PodScheduler.newPod(namespace, deployment.getMetadata().getName(),
                         deployment.getSpec().getTemplate(), hash))
                 .map(pod -> scheduler.run(pod, cniRunsIpv6))
-                .map(pod -> shoot.pods().resource(pod).create())
+                .map(pod -> createPod(shoot, pod))
                 .toList();
+    }
+
+    /**
+     * Creates a pod and reports its status as its kubelet would: an API server ignores the status
+     * a pod is created with (the embedded one keeps it), so the status is written after the create.
+     */
+    static Pod createPod(KubernetesClient shoot, Pod pod) {
+        Pod created = shoot.pods().resource(pod).create();
+        if (pod.getStatus() == null) {
+            return created;
+        }
+        created.setStatus(pod.getStatus());
+        return shoot.pods().resource(created).subresource("status").update();
     }
 
     /** The status a deployment controller reports for the given pods of the current template. */

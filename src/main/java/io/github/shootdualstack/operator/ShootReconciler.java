@@ -72,7 +72,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
         this.observer = new GardenObserver(garden);
         this.gardenActions = new GardenActions(garden);
         this.shootClusters = shootClusters;
-        this.events = new EventRecorder(garden, settings.clock());
+        this.events = new EventRecorder(garden, settings.clock(), settings.leaderElection() != null
+                ? settings.leaderElection().identity() : EventRecorder.defaultInstance());
         this.statusWriter = new StatusWriter(settings.serverSideApply());
         this.settings = settings;
         this.metrics = metrics;
