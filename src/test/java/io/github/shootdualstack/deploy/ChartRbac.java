@@ -1,5 +1,7 @@
 package io.github.shootdualstack.deploy;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -98,6 +100,26 @@ public final class ChartRbac {
             }
         }
         return new ChartRbac(List.copyOf(grants));
+    }
+
+    /**
+     * The objects of the chart's default render that make up the operator's identity and rights:
+     * its ServiceAccount and every role and binding, in an order an API server accepts them.
+     */
+    public static List<HasMetadata> defaultIdentityObjects() {
+        Manifests manifests = Manifests.of(HelmChart.template());
+        List<HasMetadata> objects = new ArrayList<>();
+        objects.addAll(manifests.all(ServiceAccount.class));
+        objects.addAll(manifests.all(ClusterRole.class));
+        objects.addAll(manifests.all(Role.class));
+        objects.addAll(manifests.all(ClusterRoleBinding.class));
+        objects.addAll(manifests.all(RoleBinding.class));
+        return objects;
+    }
+
+    /** The name of the ServiceAccount the chart's Deployment runs as. */
+    public static String defaultServiceAccount() {
+        return Manifests.of(HelmChart.template()).one(Deployment.class).getSpec().getTemplate().getSpec().getServiceAccountName();
     }
 
     public List<Grant> grants() {

@@ -53,6 +53,7 @@ final class MigrationHarness implements AutoCloseable {
     final RequestLog gardenRequests;
     final RequestLog shootRequests;
     private final ConstraintRecorder constraints;
+    private final UserShoot user;
     private ShootOperator operator;
 
     MigrationHarness(LocalLandscape landscape, ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
@@ -61,6 +62,7 @@ final class MigrationHarness implements AutoCloseable {
         this.local = LocalProvider.start(garden.client(), extensions, simulation, List.of(landscape));
         this.gardenRequests = new RequestLog(garden.server());
         this.shootRequests = new RequestLog(local.shootServer(landscape));
+        this.user = new UserShoot(shoots().withName(landscape.shootName()));
         this.constraints = new ConstraintRecorder(shoots().withName(landscape.shootName()));
     }
 
@@ -128,30 +130,23 @@ final class MigrationHarness implements AutoCloseable {
     }
 
     Shoot shoot() {
-        return shoots().withName(landscape.shootName()).get();
+        return user.get();
     }
 
     Shoot edit(UnaryOperator<Shoot> change) {
-        return shoots().withName(landscape.shootName()).edit(change);
+        return user.edit(change);
     }
 
     void requestDualStack() {
-        edit(shoot -> {
-            shoot.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
-            return shoot;
-        });
+        user.requestDualStack();
     }
 
     void annotate(String key, String value) {
-        edit(shoot -> {
-            shoot.getMetadata().getAnnotations().put(key, value);
-            return shoot;
-        });
+        user.annotate(key, value);
     }
 
     LastOperation lastOperation() {
-        Shoot shoot = shoot();
-        return shoot.getStatus() == null ? null : shoot.getStatus().getLastOperation();
+        return user.lastOperation();
     }
 
     /** The events on the Shoot with this reason, oldest first. */
@@ -182,8 +177,7 @@ final class MigrationHarness implements AutoCloseable {
     }
 
     MigrationRecord record() {
-        Shoot shoot = shoot();
-        return shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
+        return user.record();
     }
 
     void awaitStep(String step) {

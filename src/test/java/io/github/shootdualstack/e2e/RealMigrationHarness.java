@@ -42,6 +42,7 @@ final class RealMigrationHarness implements AutoCloseable {
     final LocalLandscape landscape;
     final LocalProvider local;
     private final ConstraintRecorder constraints;
+    private final UserShoot user;
     private final List<ShootOperator> operators = new ArrayList<>();
 
     /** Shoot garden-{project}/prod with pool-a (3 nodes) and pool-b (2 nodes). */
@@ -58,6 +59,7 @@ final class RealMigrationHarness implements AutoCloseable {
             shootServer.close();
             throw e;
         }
+        this.user = new UserShoot(shoots().withName(landscape.shootName()));
         this.constraints = new ConstraintRecorder(shoots().withName(landscape.shootName()));
     }
 
@@ -80,30 +82,23 @@ final class RealMigrationHarness implements AutoCloseable {
     }
 
     Shoot shoot() {
-        return shoots().withName(landscape.shootName()).get();
+        return user.get();
     }
 
     Shoot edit(UnaryOperator<Shoot> change) {
-        return shoots().withName(landscape.shootName()).edit(change);
+        return user.edit(change);
     }
 
     void requestDualStack() {
-        edit(shoot -> {
-            shoot.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
-            return shoot;
-        });
+        user.requestDualStack();
     }
 
     void annotate(String key, String value) {
-        edit(shoot -> {
-            shoot.getMetadata().getAnnotations().put(key, value);
-            return shoot;
-        });
+        user.annotate(key, value);
     }
 
     MigrationRecord record() {
-        Shoot shoot = shoot();
-        return shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
+        return user.record();
     }
 
     void awaitStep(String step) {

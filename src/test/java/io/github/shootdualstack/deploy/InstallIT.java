@@ -1,0 +1,89 @@
+package io.github.shootdualstack.deploy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.Release;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.testing.Kubectl;
+import io.github.shootdualstack.testing.RealApiServer;
+import io.github.shootdualstack.testing.RealApiServers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Installing as users do, into a real API server of its own: deploy/kustomize accepted by
+ * {@code kubectl apply -k --dry-run=server}, then the Helm chart installed by Helm with its CRDs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class InstallIT {
+
+    private RealApiServer server;
+    private KubernetesClient client;
+
+    @BeforeAll
+    void startAnEmptyCluster() {
+        server = RealApiServers.started("install");
+        client = server.client();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    @Order(1)
+    void kustomizeOutputIsAcceptedByTheApiServer() {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(HelmChart.NAMESPACE).endMetadata().build())
+                .create();
+        String applied = Kubectl.run(Map.of("KUBECONFIG", server.kubeconfigFile().toString()),
+                "apply", "-k", DeployFiles.KUSTOMIZE.toString(), "--dry-run=server");
+        System.out.println("kubectl apply -k deploy/kustomize --dry-run=server:\n" + applied);
+        List<String> objects = DeployFiles.objectsByKey(HelmChart.template()).keySet().stream().toList();
+        assertThat(applied.lines().filter(line -> line.endsWith("(server dry run)")).count())
+                .as("one line per object of the render %s", objects).isEqualTo(objects.size());
+    }
+
+    @Test
+    @Order(2)
+    void helmInstallsTheChartWithItsCrds() throws IOException {
+        Path values = Files.createTempFile("install-", ".yaml");
+        try {
+            Files.writeString(values, "crds:\n  install: true\n  extensions: true\n");
+            Release release = new Helm(HelmChart.DIR).install()
+                    .withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                    .withKubeConfigContents(server.kubeconfig("install"))
+                    .withValuesFile(values)
+                    .call();
+            assertThat(release.getStatus()).isEqualTo("deployed");
+        } finally {
+            Files.deleteIfExists(values);
+        }
+        for (String crd : List.of("shoots.core.gardener.cloud", "infrastructures.extensions.gardener.cloud",
+                "controlplanes.extensions.gardener.cloud", "networks.extensions.gardener.cloud",
+                "clusters.extensions.gardener.cloud", "machinedeployments.machine.sapcloud.io")) {
+            CustomResourceDefinition installed = client.apiextensions().v1().customResourceDefinitions().withName(crd).get();
+            assertThat(installed).as("CRD %s", crd).isNotNull();
+        }
+        assertThat(client.apps().deployments().inNamespace(HelmChart.NAMESPACE).withName(HelmChart.RELEASE).get()).isNotNull();
+        assertThat(client.serviceAccounts().inNamespace(HelmChart.NAMESPACE).list().getItems())
+                .extracting(account -> account.getMetadata().getName()).contains(ChartRbac.defaultServiceAccount());
+        assertThat(client.rbac().clusterRoles().withLabel("app.kubernetes.io/instance", HelmChart.RELEASE).list().getItems())
+                .isNotEmpty();
+    }
+}
