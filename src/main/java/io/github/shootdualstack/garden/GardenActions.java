@@ -73,7 +73,9 @@ public final class GardenActions {
                             Map.of("op", "test", "path", path, "value", value),
                             Map.of("op", "remove", "path", path))));
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 422 && e.getCode() != 409) {
+            // 422: the test failed, the annotation was changed or removed meanwhile; anything else
+            // (a conflict, say) fails the reconcile, which is retried and removes it then
+            if (e.getCode() != 422) {
                 throw e;
             }
         }

@@ -88,7 +88,7 @@ public final class LocalProvider implements AutoCloseable {
                 started.add(simulator);
                 shoots.put(landscape.technicalNamespace(), new LocalShoot(landscape, api, simulator));
             }
-            LocalExtensions extensions = new LocalExtensions(garden, extensionsConfig).start();
+            LocalExtensions extensions = new LocalExtensions(garden, extensionsConfig, extensionsConfig.clock()).start();
             LOG.info("Local provider started with {} shoot(s): {}", shoots.size(), shoots.keySet());
             return new LocalProvider(extensions, shoots);
         } catch (RuntimeException e) {

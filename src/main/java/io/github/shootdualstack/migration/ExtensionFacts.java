@@ -40,6 +40,15 @@ public record ExtensionFacts(String kind, String namespace, String name, boolean
                 && !lastUpdateTime.isBefore(since.truncatedTo(ChronoUnit.SECONDS));
     }
 
+    /**
+     * Ready, and its last operation ended not before {@code other}'s: "reconciled after", judged on
+     * the extensions' own clocks alone, never against the operator's.
+     */
+    public boolean readyNotBefore(ExtensionFacts other) {
+        return ready() && lastUpdateTime != null && other.lastUpdateTime() != null
+                && !lastUpdateTime.isBefore(other.lastUpdateTime());
+    }
+
     public String failure() {
         return ref() + " failed" + (lastError == null || lastError.isBlank() ? "" : ": " + lastError);
     }

@@ -133,6 +133,11 @@ public final class Migration {
                 if (step == Step.COMPLETED) {
                     return Reports.completed(this, record);
                 }
+                String operation = operationAnnotation();
+                if (step == Step.NODES && operation != null && operation.startsWith(StepEvaluator.ROLLOUT_WORKERS)) {
+                    // every node is rolled: the request is fulfilled, also when an earlier removal failed
+                    actions.add(new Action.RemoveShootOperation(operation));
+                }
                 entry.setCompletedAt(now());
                 step = step.next();
                 record.setStep(step.displayName());

@@ -9,6 +9,7 @@ import io.github.shootdualstack.migration.Action.SyncCluster;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.ShootClusterFacts.NodeFacts;
 import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
+import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
 import io.github.shootdualstack.shoot.LastOperation;
 
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /** Looks at the world for one step and says whether it is done, what it waits for, or what is wrong. */
 final class StepEvaluator {
@@ -112,7 +112,19 @@ final class StepEvaluator {
         if (retrying(Step.CONTROL_PLANE, controlPlane, triggeredAt)) {
             return new Outcome.Retrying();
         }
-        return controlPlane.readySince(triggeredAt) ? new Outcome.Done() : Outcome.waiting(waiting);
+        return reconciledAfter(controlPlane, in.garden().infrastructure(), waiting);
+    }
+
+    /**
+     * Done when the control plane reconciled after {@code before} finished, by the extensions' own
+     * clocks; triggered once more when it is idle but finished before; else waited for.
+     */
+    private static Outcome reconciledAfter(ExtensionFacts controlPlane, ExtensionFacts before, String waiting) {
+        if (controlPlane.readyNotBefore(before)) {
+            return new Outcome.Done();
+        }
+        return controlPlane.ready() ? Outcome.triggered(waiting, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)))
+                : Outcome.waiting(waiting);
     }
 
     private Outcome nodes() {
@@ -141,10 +153,20 @@ final class StepEvaluator {
                     + " names no known worker pool" + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
                     + "; pools with a MachineDeployment: " + String.join(", ", known));
         }
-        // the request's value is the Shoot's resourceVersion: a repeated reconcile of the same request
-        // (say, after the annotation's removal failed) writes the same template and rolls nothing twice
-        String request = Objects.requireNonNullElse(in.shoot().getMetadata().getResourceVersion(), Conditions.timestamp(in.now()));
-        return new Outcome.Waiting(waiting, List.of(new RollWorkers(pools, request)));
+        return new Outcome.Waiting(waiting, List.of(new RollWorkers(pools, rolloutValue())));
+    }
+
+    /**
+     * The value a roll writes into the pools' pod templates: when this migration's nodes constraint
+     * became Progressing, the same on every reconcile of the Nodes step. A repeated reconcile of the
+     * request (say, after the annotation's removal failed) writes the same template again, which
+     * rolls nothing: a pool rolls at most once per migration through the annotation.
+     */
+    private String rolloutValue() {
+        Condition nodes = in.shoot().getStatus() == null ? null
+                : Conditions.find(in.shoot().getStatus().getConstraints(), Conditions.NODES_TYPE);
+        return nodes != null && nodes.getLastTransitionTime() != null ? nodes.getLastTransitionTime()
+                : Conditions.timestamp(in.now());
     }
 
     private Outcome network(Instant triggeredAt, Duration backoff) {
@@ -178,8 +200,7 @@ final class StepEvaluator {
         if (!(network.ready() && target.equals(garden.networkStatusFamilies()))) {
             return Outcome.waiting(waitingNetwork);
         }
-        return controlPlane.readySince(triggeredAt) ? new Outcome.Done()
-                : Outcome.waiting("waiting for " + controlPlane.ref() + " to finish its reconcile");
+        return reconciledAfter(controlPlane, network, "waiting for " + controlPlane.ref() + " to finish its reconcile");
     }
 
     private Outcome coreDns(String restartValue) {

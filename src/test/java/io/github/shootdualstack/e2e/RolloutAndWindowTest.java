@@ -10,6 +10,8 @@ import io.github.shootdualstack.shoot.Hibernation;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.testing.Reconciles;
 import io.github.shootdualstack.testing.RequestLog;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.github.shootdualstack.shoot.Shoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,26 @@ class RolloutAndWindowTest {
         });
         assertThat(world.simulator().nodeReplacements()).isEqualTo(5);
         assertThat(rolloutRequest("pool-a")).isNotNull().isEqualTo(rolloutRequest("pool-b"));
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
+    }
+
+    @Test
+    void removalOfTheRolloutAnnotationRefusedForAWhile_eachPoolRollsOnce() {
+        world.startOperator();
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+        // the operator's patch removing the annotation is refused four times, as by a conflict
+        world.garden.server().expect().patch()
+                .withPath("/apis/core.gardener.cloud/v1beta1/namespaces/garden-dev/shoots/prod")
+                .andReturn(409, new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
+                        .withMessage("the object has been modified").build())
+                .times(4);
+        Shoot annotated = world.shoot();
+        annotated.getMetadata().getAnnotations().put(OPERATION, "rollout-workers=*");
+        world.shoots().resource(annotated).update(); // a PUT: the refusals are for the operator's patch only
+
+        world.awaitCompleted();
+        assertThat(world.simulator().nodeReplacements()).as("every node replaced once").isEqualTo(5);
         assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
     }
 

@@ -9,18 +9,42 @@ import java.time.Instant;
 
 import static io.github.shootdualstack.migration.MigrationAssertions.assertThat;
 
-/** Step 3: the ControlPlane is reconciled and must succeed at or after that trigger (10:01:00). */
+/**
+ * Step 3: the ControlPlane is triggered (10:01:00, when the Infrastructure allocated IPv6) and must
+ * then succeed not before the Infrastructure did, by the extensions' own clocks.
+ */
 class ControlPlaneStepTest {
 
     static final String WAITING = "Step 3/7 ControlPlane: waiting for ControlPlane shoot--dev--prod/prod to finish its reconcile";
     static final Instant TRIGGERED = Instant.parse("2024-05-06T10:01:00Z");
 
     @Test
-    void controlPlaneSucceededBeforeTheTrigger_keepsWaiting() {
+    void controlPlaneFinishedBeforeTheInfrastructure_isTriggeredOnceMore() {
         World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
         world.later(30).controlPlane.succeededAt(TRIGGERED.minusSeconds(1));
 
-        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).changesNothingOn(world.shoot).isProcessing(25, WAITING);
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+                .isProcessing(25, WAITING);
+    }
+
+    @Test
+    void extensionsClockMinutesBehindTheOperators_theControlPlaneAfterTheInfrastructureIsDone() {
+        World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
+        Instant extensionsNow = TRIGGERED.minusSeconds(300);
+        world.infrastructure.succeededAt(extensionsNow);
+        world.later(30).controlPlane.succeededAt(extensionsNow.plusSeconds(20));
+
+        assertThat(world.decide()).isAt(Step.NODES);
+    }
+
+    @Test
+    void extensionsClockMinutesAheadOfTheOperators_aControlPlaneBeforeTheInfrastructureIsNotDone() {
+        World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
+        Instant extensionsNow = TRIGGERED.plusSeconds(300);
+        world.infrastructure.succeededAt(extensionsNow);
+        world.later(30).controlPlane.succeededAt(extensionsNow.minusSeconds(20));
+
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
     }
 
     @Test

@@ -44,11 +44,12 @@ class NetworkStepTest {
     }
 
     @Test
-    void networkRunsDualStackButControlPlaneSucceededBeforeTheTrigger_waitsForTheControlPlane() {
+    void networkRunsDualStackButControlPlaneFinishedBeforeIt_isTriggeredOnceMore() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.later(30).networkRunsDualStack().controlPlane.succeededAt(TRIGGERED.minusSeconds(1));
 
-        assertThat(world.decide()).isAt(Step.NETWORK).hasNoActions().isProcessing(60, WAITING_CONTROL_PLANE);
+        assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+                .isProcessing(60, WAITING_CONTROL_PLANE);
     }
 
     @Test

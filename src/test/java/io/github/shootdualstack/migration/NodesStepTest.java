@@ -19,6 +19,9 @@ import static io.github.shootdualstack.migration.World.node;
 /** Step 4: the nodes are rolled (by the user or by annotation) until each has pod CIDRs of both families. */
 class NodesStepTest {
 
+    /** When the migration started and the nodes constraint became Progressing. */
+    static final String STARTED = "2024-05-06T10:00:00Z";
+
     static final String HINT = "; roll them, or annotate the Shoot with gardener.cloud/operation=rollout-workers=<pool>[,<pool>] or =*";
 
     static World atNodes() {
@@ -82,7 +85,7 @@ class NodesStepTest {
     void rolloutWorkersForOnePool_rollsThatPool() {
         World world = atNodes().operation("rollout-workers=pool-a");
 
-        assertThat(world.decide()).isAt(Step.NODES).hasActions(new RollWorkers(List.of("pool-a"), "2024-05-06T10:02:30Z"))
+        assertThat(world.decide()).isAt(Step.NODES).hasActions(new RollWorkers(List.of("pool-a"), STARTED))
                 .isProcessing(35, "Step 4/7 Nodes: waiting for the nodes to be rolled: 0 of 3 nodes have IPv4 and IPv6 pod CIDRs" + HINT);
     }
 
@@ -90,23 +93,25 @@ class NodesStepTest {
     void rolloutWorkersForTwoPools_rollsBothInTheGivenOrder() {
         World world = atNodes().operation("rollout-workers=pool-b, pool-a");
 
-        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-b", "pool-a"), "2024-05-06T10:02:30Z"));
+        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-b", "pool-a"), STARTED));
     }
 
     @Test
     void rolloutWorkersForAll_rollsEveryPoolWithAMachineDeployment() {
         World world = atNodes().pool("pool-c", 4).operation("rollout-workers=*");
 
-        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-a", "pool-b", "pool-c"), "2024-05-06T10:02:30Z"));
+        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-a", "pool-b", "pool-c"), STARTED));
     }
 
     @Test
-    void rolloutWorkersRequest_isNamedByTheShootsResourceVersion_soARepeatWritesTheSameTemplate() {
+    void rolloutWorkersRequest_isNamedByWhenTheNodesConstraintBecameProgressing_soARepeatWritesTheSameTemplate() {
         World world = atNodes().operation("rollout-workers=pool-a");
         world.shoot.getMetadata().setResourceVersion("4711");
 
-        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-a"), "4711"));
-        assertThat(world.later(5).decide()).as("the annotation's removal not seen yet").hasActions(new RollWorkers(List.of("pool-a"), "4711"));
+        assertThat(world.decide()).hasActions(new RollWorkers(List.of("pool-a"), STARTED));
+        world.shoot.getMetadata().setResourceVersion("4712");
+        assertThat(world.later(5).decide()).as("the annotation's removal not seen yet, the Shoot written meanwhile")
+                .hasActions(new RollWorkers(List.of("pool-a"), STARTED));
     }
 
     @Test
