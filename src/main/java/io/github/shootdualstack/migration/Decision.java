@@ -12,9 +12,10 @@ import java.util.List;
  * @param status      the whole desired status; equal to the current one when nothing changes
  * @param recheck     when to reconcile again without an event; {@code null} for "on the next event"
  * @param needsShoot  the step at hand needs the shoot cluster observed, and it was not
+ * @param memory      what the operator remembers of the Shoot after this reconcile
  */
 public record Decision(Step step, List<Action> actions, ShootStatus status, List<Event> events, Duration recheck,
-                       boolean needsShoot) {
+                       boolean needsShoot, Migration.Memory memory) {
 
     /** An event on the Shoot. */
     public record Event(boolean warning, String reason, String message) {

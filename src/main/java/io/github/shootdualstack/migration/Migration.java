@@ -3,6 +3,7 @@ package io.github.shootdualstack.migration;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Decision.Event;
+import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
 import io.github.shootdualstack.shoot.IpFamilyValidator;
 import io.github.shootdualstack.shoot.LastOperation;
@@ -40,16 +41,47 @@ public final class Migration {
      * @param shootProblem why the shoot cluster could not be observed; {@code null} when it could or was not tried
      */
     public record Input(Shoot shoot, GardenFacts garden, ShootClusterFacts shootCluster, String shootProblem,
-                        Instant now, Settings settings) {
+                        Instant now, Settings settings, Memory memory) {
+
+        /** An input with nothing remembered (the operator's first look at the Shoot). */
+        public Input(Shoot shoot, GardenFacts garden, ShootClusterFacts shootCluster, String shootProblem,
+                     Instant now, Settings settings) {
+            this(shoot, garden, shootCluster, shootProblem, now, settings, Memory.NONE);
+        }
+    }
+
+    /**
+     * What the operator remembers of a Shoot between reconciles, and loses when it restarts: when
+     * it last triggered each step's extensions (its own clock), the extension time the ControlPlane
+     * had to reconcile after when it was triggered (the extensions' clock), and the furthest step it announced
+     * by an event. Never read back from the Shoot, so a
+     * record that is removed or replaced changes nothing; a restart triggers at most once more.
+     */
+    public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> controlPlaneMarks, Step announced) {
+
+        public static final Memory NONE = new Memory(Map.of(), Map.of(), null);
+
+        public Memory {
+            triggeredAt = Map.copyOf(triggeredAt);
+            controlPlaneMarks = Map.copyOf(controlPlaneMarks);
+        }
     }
 
     private final Input in;
     private final ShootStatus status;
     private final List<Action> actions = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
+    private final Map<Step, Instant> triggeredAt;
+    private final Map<Step, Instant> controlPlaneMarks;
+    private Step announced;
 
     private Migration(Input in) {
         this.in = in;
+        this.triggeredAt = new java.util.EnumMap<>(Step.class);
+        this.triggeredAt.putAll(in.memory().triggeredAt());
+        this.controlPlaneMarks = new java.util.EnumMap<>(Step.class);
+        this.controlPlaneMarks.putAll(in.memory().controlPlaneMarks());
+        this.announced = in.memory().announced();
         ShootStatus current = in.shoot().getStatus();
         this.status = current == null ? new ShootStatus() : Serialization.clone(current);
     }
@@ -63,20 +95,23 @@ public final class Migration {
         if (shoot.getMetadata().getDeletionTimestamp() != null) {
             return decision(null, null, false);
         }
-        MigrationRecord record = status.getDualStackMigration();
-        List<String> accepted = acceptedFamilies(record);
+        // where the migration stands comes from the constraints and the world, never from the record
+        Step resumed = stepOfConstraints();
+        // a migration underway accepts its target: going back to [IPv4] is refused like any other change
+        List<String> accepted = resumed != null ? IpFamily.DUAL_STACK_IPV4_PRIMARY : acceptedFamilies();
         List<String> violations = IpFamilyValidator.validate(accepted, shoot.getSpec());
         if (!violations.isEmpty()) {
             return Reports.refused(this, String.join("; ", violations));
         }
         List<String> requested = IpFamily.effective(shoot.getSpec().getNetworking() == null ? null
                 : shoot.getSpec().getNetworking().getIpFamilies());
-        boolean starting = record == null && IpFamily.SINGLE_STACK_IPV4.equals(accepted)
+        boolean starting = resumed == null && IpFamily.SINGLE_STACK_IPV4.equals(accepted)
                 && IpFamily.DUAL_STACK_IPV4_PRIMARY.equals(requested);
-        if (!starting && (record == null || record.getCompletedAt() != null)) {
+        if (!starting && resumed == null) {
             return Reports.idle(this, requested);
         }
-        Step current = record == null ? Step.INFRASTRUCTURE : Objects.requireNonNullElse(Step.byName(record.getStep()), Step.INFRASTRUCTURE);
+        MigrationRecord record = resumed == null ? null : report(resumed, requested);
+        Step current = resumed == null ? Step.INFRASTRUCTURE : reportedStep(resumed);
         if (shoot.getSpec().getHibernation() != null && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
             return Reports.processing(this, current, "dual-stack migration paused: the Shoot is hibernated", null);
         }
@@ -100,7 +135,7 @@ public final class Migration {
         if (window != null && !lifted && !window.contains(in.now())) {
             record.setWindowLiftedAt(now());
         }
-        return advance(record, requested);
+        return advance(record, requested, resumed == null ? Step.INFRASTRUCTURE : resumed);
     }
 
     private MigrationRecord start(List<String> from, List<String> to) {
@@ -111,6 +146,7 @@ public final class Migration {
         record.setStep(Step.INFRASTRUCTURE.displayName());
         record.getSteps().add(new StepRecord(Step.INFRASTRUCTURE.displayName(), now()));
         status.setDualStackMigration(record);
+        announced = Step.INFRASTRUCTURE;
         events.add(Event.normal("DualStackMigrationStarted", "migration of spec.networking.ipFamilies from "
                 + IpFamily.format(from) + " to " + IpFamily.format(to) + " started; " + Step.INFRASTRUCTURE.label() + " started"));
         int nodes = in.garden().nodeCountFromPools();
@@ -120,14 +156,14 @@ public final class Migration {
         return record;
     }
 
-    /** Walks the steps from the recorded one: completes what is done, acts on the first that is not. */
-    private Decision advance(MigrationRecord record, List<String> target) {
-        StepEvaluator evaluator = new StepEvaluator(in, target);
-        Step step = Objects.requireNonNullElse(Step.byName(record.getStep()), Step.INFRASTRUCTURE);
+    /** Walks the steps from where the constraints place it: completes what is done, acts on the first that is not. */
+    private Decision advance(MigrationRecord record, List<String> target, Step from) {
+        StepEvaluator evaluator = new StepEvaluator(in, target, controlPlaneMarks);
+        Step step = from;
         Duration backoff = backoff();
         while (true) {
             StepRecord entry = entry(record, step);
-            Outcome outcome = evaluator.evaluate(step, instant(entry.getTriggeredAt()), record.getStartedAt(), backoff);
+            Outcome outcome = evaluator.evaluate(step, triggeredAt.get(step), coreDnsRestartValue(), backoff);
             Reports.syncNetworking(this, in.garden());
             if (outcome instanceof Outcome.Done) {
                 if (step == Step.COMPLETED) {
@@ -138,11 +174,14 @@ public final class Migration {
                     // every node is rolled: the request is fulfilled, also when an earlier removal failed
                     actions.add(new Action.RemoveShootOperation(operation));
                 }
-                entry.setCompletedAt(now());
+                if (entry.getCompletedAt() == null) {
+                    entry.setCompletedAt(now());
+                }
                 step = step.next();
                 record.setStep(step.displayName());
-                if (step != Step.COMPLETED) {
+                if (step != Step.COMPLETED && (announced == null || step.compareTo(announced) > 0)) {
                     events.add(Event.normal("DualStackMigrationStep", step.label() + " started"));
+                    announced = step;
                 }
                 continue;
             }
@@ -154,6 +193,7 @@ public final class Migration {
             }
             List<Action> stepActions = outcome instanceof Outcome.Waiting w ? w.actions() : ((Outcome.Blocked) outcome).actions();
             if (stepActions.stream().anyMatch(a -> a instanceof Action.Trigger || a instanceof Action.EnableDualStackNetwork)) {
+                triggeredAt.put(step, in.now());
                 entry.setTriggeredAt(now());
             }
             actions.addAll(stepActions);
@@ -178,14 +218,12 @@ public final class Migration {
     }
 
     /**
-     * The families the Shoot runs or migrates to: the record's target, else what the Network is
-     * configured with, else the families of the CIDRs in {@code status.networking}; {@code null}
-     * when nothing says (a Shoot not yet reconciled).
+     * The families the Shoot runs: what the Network is configured with, else the families of the
+     * CIDRs in {@code status.networking}; {@code null} when nothing says (a Shoot not yet reconciled).
+     * During steps 2 to 4 that is still {@code [IPv4]}, so the spec's {@code [IPv4, IPv6]} stays a
+     * valid transition; from step 5 on the Network runs the target.
      */
-    private List<String> acceptedFamilies(MigrationRecord record) {
-        if (record != null && record.getToIPFamilies() != null) {
-            return record.getToIPFamilies();
-        }
+    private List<String> acceptedFamilies() {
         if (in.garden() != null && in.garden().network().exists()) {
             // a Network without spec.ipFamilies runs the default, IPv4
             return IpFamily.effective(in.garden().networkSpecFamilies());
@@ -202,6 +240,69 @@ public final class Migration {
             return families.isEmpty() ? null : List.copyOf(families);
         }
         return null;
+    }
+
+    /**
+     * The step the constraints, the persisted vocabulary, place the migration at: the DNS constraint
+     * (Progressing: step 6, True: step 7), else the nodes constraint (True: step 5, Progressing:
+     * steps 2 to 4, which the walk tells apart from the world); {@code null} with neither.
+     */
+    private Step stepOfConstraints() {
+        Condition dns = Conditions.find(status.getConstraints(), Conditions.DNS_TYPE);
+        if (dns != null) {
+            return Condition.TRUE.equals(dns.getStatus()) ? Step.KUBE_DNS : Step.CORE_DNS;
+        }
+        Condition nodes = Conditions.find(status.getConstraints(), Conditions.NODES_TYPE);
+        if (nodes != null) {
+            return Condition.TRUE.equals(nodes.getStatus()) ? Step.NETWORK : Step.INFRASTRUCTURE;
+        }
+        return null;
+    }
+
+    /**
+     * The kept record, a report for people: the one on the Shoot brought to the step the world says,
+     * or rebuilt when it is gone (an API server that does not know the field drops it).
+     */
+    private MigrationRecord report(Step step, List<String> target) {
+        MigrationRecord record = status.getDualStackMigration();
+        if (record == null || record.getCompletedAt() != null) {
+            record = new MigrationRecord();
+            record.setFromIPFamilies(IpFamily.SINGLE_STACK_IPV4);
+            record.setToIPFamilies(target);
+            Condition since = Objects.requireNonNullElse(Conditions.find(status.getConstraints(), Conditions.NODES_TYPE),
+                    Conditions.find(status.getConstraints(), Conditions.DNS_TYPE));
+            record.setStartedAt(since.getLastTransitionTime() != null ? since.getLastTransitionTime() : now());
+            status.setDualStackMigration(record);
+        }
+        Step shown = Step.byName(record.getStep());
+        if (shown == null || shown.compareTo(step) < 0) {
+            record.setStep(step.displayName());
+        }
+        return record;
+    }
+
+    /**
+     * The step a pause (hibernation, the maintenance window) names: the record's, which the walk
+     * keeps current, where it lies within what the constraints say; the constraints' otherwise.
+     * Only for the report: the walk itself starts where the constraints place it.
+     */
+    private Step reportedStep(Step resumed) {
+        MigrationRecord record = status.getDualStackMigration();
+        Step shown = record == null ? null : Step.byName(record.getStep());
+        Step limit = resumed == Step.INFRASTRUCTURE ? Step.NODES : resumed;
+        return shown != null && shown.compareTo(resumed) >= 0 && shown.compareTo(limit) <= 0 ? shown : resumed;
+    }
+
+    /**
+     * The CoreDNS {@code gardener.cloud/restarted-at} value, derived from the Shoot alone: a Shoot
+     * migrates from IPv4 to dual-stack once in its life, so its UID names the migration. The same on
+     * every reconcile, across restarts, leader changes, the record's loss and a status write that was
+     * lost after the restart, so writing it again restarts nothing.
+     */
+    private String coreDnsRestartValue() {
+        var metadata = in.shoot().getMetadata();
+        return "dual-stack-migration-" + (metadata.getUid() != null ? metadata.getUid()
+                : metadata.getNamespace() + "-" + metadata.getName());
     }
 
     /** Derived back-off: as long as the current error has stood, between the re-check interval and the maximum. */
@@ -247,7 +348,8 @@ public final class Migration {
     }
 
     Decision decision(Step step, Duration recheck, boolean needsShoot) {
-        return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, needsShoot);
+        return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, needsShoot,
+                new Memory(triggeredAt, controlPlaneMarks, announced));
     }
 
     static Instant instant(String timestamp) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /** Looks at the world for one step and says whether it is done, what it waits for, or what is wrong. */
 final class StepEvaluator {
@@ -27,10 +28,17 @@ final class StepEvaluator {
 
     private final Migration.Input in;
     private final List<String> target;
+    private final Map<Step, Instant> controlPlaneMarks;
 
-    StepEvaluator(Migration.Input in, List<String> target) {
+    /**
+     * @param controlPlaneMarks per step, the last update time (by the extensions' clocks) of what the
+     *                          ControlPlane must reconcile after, remembered when the operator triggered
+     *                          it; a trigger made here adds to it
+     */
+    StepEvaluator(Migration.Input in, List<String> target, Map<Step, Instant> controlPlaneMarks) {
         this.in = in;
         this.target = target;
+        this.controlPlaneMarks = controlPlaneMarks;
     }
 
     /**
@@ -102,29 +110,43 @@ final class StepEvaluator {
             return Outcome.blocked(controlPlane.ref() + " not found");
         }
         List<Action> trigger = List.of(new Trigger(ExtensionKind.CONTROL_PLANE));
-        String waiting = "waiting for " + controlPlane.ref() + " to finish its reconcile";
-        if (triggeredAt == null) {
-            return Outcome.triggered(waiting, trigger);
-        }
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, trigger);
         }
         if (retrying(Step.CONTROL_PLANE, controlPlane, triggeredAt)) {
             return new Outcome.Retrying();
         }
-        return reconciledAfter(controlPlane, in.garden().infrastructure(), waiting);
+        return reconciledAfter(Step.CONTROL_PLANE, controlPlane, in.garden().infrastructure(), triggeredAt,
+                "waiting for " + controlPlane.ref() + " to finish its reconcile");
     }
 
     /**
      * Done when the control plane reconciled after {@code before} finished, by the extensions' own
-     * clocks; triggered once more when it is idle but finished before; else waited for.
+     * clocks alone. When the operator triggers it, it remembers {@code before}'s last update time, and
+     * the step is done once the control plane's last operation ended not before that, however often
+     * {@code before} reconciles meanwhile. An operator that remembers triggering anything of this
+     * migration triggers the control plane itself (a reconcile in {@code before}'s second may have run
+     * before it); one that remembers nothing (restarted) takes a control plane that ended not before
+     * {@code before} as done. Any other that is idle is triggered.
      */
-    private static Outcome reconciledAfter(ExtensionFacts controlPlane, ExtensionFacts before, String waiting) {
-        if (controlPlane.readyNotBefore(before)) {
+    private Outcome reconciledAfter(Step step, ExtensionFacts controlPlane, ExtensionFacts before, Instant triggeredAt,
+                                    String waiting) {
+        Instant mark = controlPlaneMarks.get(step);
+        boolean done = mark != null
+                ? controlPlane.ready() && controlPlane.lastUpdateTime() != null && !controlPlane.lastUpdateTime().isBefore(mark)
+                : in.memory().triggeredAt().isEmpty() && controlPlane.readyNotBefore(before);
+        if (done) {
             return new Outcome.Done();
         }
-        return controlPlane.ready() ? Outcome.triggered(waiting, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)))
-                : Outcome.waiting(waiting);
+        // once triggered, it is waited for: an extension that has just taken the trigger away may not
+        // report Processing yet; only a trigger that went unanswered for the longest back-off is repeated
+        boolean unanswered = mark == null || triggeredAt == null
+                || !in.now().isBefore(triggeredAt.plus(in.settings().maxBackoff()));
+        if (!controlPlane.ready() || before.lastUpdateTime() == null || !unanswered) {
+            return Outcome.waiting(waiting);
+        }
+        controlPlaneMarks.put(step, before.lastUpdateTime());
+        return Outcome.triggered(waiting, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
     }
 
     private Outcome nodes() {
@@ -169,6 +191,11 @@ final class StepEvaluator {
                 : Conditions.timestamp(in.now());
     }
 
+    /**
+     * The Network is set to the target families; once it runs them, the control plane is
+     * reconciled after it (triggered then, so that it reconciles after the Network by the
+     * extensions' own clocks).
+     */
     private Outcome network(Instant triggeredAt, Duration backoff) {
         GardenFacts garden = in.garden();
         ExtensionFacts network = garden.network();
@@ -180,16 +207,10 @@ final class StepEvaluator {
         }
         String waitingNetwork = "waiting for " + network.ref() + " to run " + IpFamily.format(target);
         if (!target.equals(garden.networkSpecFamilies())) {
-            return Outcome.triggered(waitingNetwork,
-                    List.of(new EnableDualStackNetwork(target), new Trigger(ExtensionKind.CONTROL_PLANE)));
-        }
-        if (triggeredAt == null) {
-            return Outcome.triggered(waitingNetwork, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
+            return Outcome.triggered(waitingNetwork, List.of(new EnableDualStackNetwork(target)));
         }
         if (network.failed()) {
-            // the retry moves triggeredAt, so the control plane must reconcile again too, or the step waits for it forever
-            return retry(network.failure(), network, triggeredAt, backoff,
-                    List.of(new Trigger(ExtensionKind.NETWORK), new Trigger(ExtensionKind.CONTROL_PLANE)));
+            return retry(network.failure(), network, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.NETWORK)));
         }
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
@@ -200,7 +221,8 @@ final class StepEvaluator {
         if (!(network.ready() && target.equals(garden.networkStatusFamilies()))) {
             return Outcome.waiting(waitingNetwork);
         }
-        return reconciledAfter(controlPlane, network, "waiting for " + controlPlane.ref() + " to finish its reconcile");
+        return reconciledAfter(Step.NETWORK, controlPlane, network, triggeredAt,
+                "waiting for " + controlPlane.ref() + " to finish its reconcile");
     }
 
     private Outcome coreDns(String restartValue) {
@@ -245,7 +267,8 @@ final class StepEvaluator {
 
     /** A failed extension is triggered again, but not before the back-off has passed. */
     private Outcome retry(String problem, ExtensionFacts extension, Instant triggeredAt, Duration backoff, List<Action> trigger) {
-        boolean due = !in.now().isBefore(triggeredAt.plus(backoff)) && !extension.triggerPending();
+        // nothing remembered (a restarted operator): due at once
+        boolean due = (triggeredAt == null || !in.now().isBefore(triggeredAt.plus(backoff))) && !extension.triggerPending();
         return new Outcome.Blocked(problem, due ? trigger : List.of());
     }
 

@@ -66,6 +66,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final StatusWriter statusWriter;
     private final OperatorSettings settings;
     private final OperatorMetrics metrics;
+    // what the operator remembers of each Shoot between reconciles (lost on restart): see Migration.Memory
+    private final Map<String, Migration.Memory> memories = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
@@ -112,7 +114,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
             return UpdateControl.noUpdate();
         }
         GardenFacts garden = observer.observe(shoot);
-        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration()));
+        Migration.Memory memory = memories.getOrDefault(key, Migration.Memory.NONE);
+        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration(), memory));
         ShootCluster cluster = null;
         if (decision.needsShoot()) {
             ShootClusterFacts facts = null;
@@ -123,9 +126,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
             } catch (ShootAccessException e) {
                 problem = e.getMessage();
             }
-            decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration()));
+            decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration(), memory));
         }
         act(shoot, decision.actions(), cluster);
+        memories.put(key, decision.memory());
         if (statusWriter.write(shoot, decision.status(), context)) {
             StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
         }
@@ -176,8 +180,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
-     * Nothing to look at: no migration runs and no refusal is shown, and the spec asks for what the
-     * Shoot already runs (the kept record's target, or the cached Network's families). Saves the
+     * Nothing to look at: no migration constraint and no refusal is shown, and the spec asks for what
+     * the Shoot already runs (the cached Network's families; the record is never consulted). Saves the
      * garden the reads of a full observation on every event of an idle Shoot.
      */
     private boolean settled(Shoot shoot, Context<Shoot> context) {
@@ -188,16 +192,15 @@ public class ShootReconciler implements Reconciler<Shoot> {
         }
         var networking = shoot.getSpec() == null ? null : shoot.getSpec().getNetworking();
         List<String> requested = IpFamily.effective(networking == null ? null : networking.getIpFamilies());
-        MigrationRecord record = status == null ? null : status.getDualStackMigration();
-        List<String> running;
-        if (record != null) {
-            running = record.getCompletedAt() == null ? null : record.getToIPFamilies();
-        } else {
-            running = cachedNetwork(shoot, context)
-                    .map(network -> IpFamily.effective(network.get("spec", "ipFamilies") instanceof List<?> families
-                            ? families.stream().map(String::valueOf).toList() : null))
-                    .orElse(null);
+        boolean migrating = status != null && (Conditions.find(status.getConstraints(), Conditions.NODES_TYPE) != null
+                || Conditions.find(status.getConstraints(), Conditions.DNS_TYPE) != null);
+        if (migrating) {
+            return false;
         }
+        List<String> running = cachedNetwork(shoot, context)
+                .map(network -> IpFamily.effective(network.get("spec", "ipFamilies") instanceof List<?> families
+                        ? families.stream().map(String::valueOf).toList() : null))
+                .orElse(null);
         return running != null && running.equals(requested) && IpFamilyValidator.validate(running, shoot.getSpec()).isEmpty();
     }
 
@@ -219,6 +222,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 .map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()).collect(Collectors.toSet());
         shootClusters.retainOnly(present);
         metrics.retainOnly(present);
+        memories.keySet().retainAll(present);
     }
 
     private void act(Shoot shoot, List<Action> actions, ShootCluster cluster) {

@@ -94,7 +94,8 @@ class OperatorRestartTest {
             world.startOperator();
             world.awaitCompleted();
 
-            assertThat(restartValue).as("the migration's stable value").isEqualTo(world.record().getStartedAt());
+            assertThat(restartValue).as("the migration's stable value, named by the Shoot")
+                    .isEqualTo("dual-stack-migration-" + world.shoot().getMetadata().getUid());
             assertThat(coreDnsRestarts(first)).isEqualTo(1);
             assertThat(coreDnsRestarts(world.operator())).as("restarts by the fresh operator").isZero();
         }

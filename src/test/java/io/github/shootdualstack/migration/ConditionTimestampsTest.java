@@ -81,7 +81,7 @@ class ConditionTimestampsTest {
         assertThat(World.json(world.status().getConstraints().get(0))).isEqualTo(before);
 
         world.later(60).allNodesMigrated().reconcile();
-        world.later(60).networkRunsDualStack().controlPlane.succeeds();
+        world.later(60).controlPlaneReconcilesAfterTheNetwork();
         world.reconcile();
         world.later(60).coreDnsPodsDualStack().reconcile();
         world.later(60).reconcile();

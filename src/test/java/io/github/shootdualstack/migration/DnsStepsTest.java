@@ -18,17 +18,18 @@ import static io.github.shootdualstack.migration.World.pod;
 /** Steps 6 and 7: CoreDNS is restarted once per migration, then kube-dns is patched in place. */
 class DnsStepsTest {
 
-    static final String STARTED_AT = "2024-05-06T10:00:00Z";
+    /** The Shoot's migration, named by the Shoot alone (the test Shoot has no UID: its namespace and name). */
+    static final String RESTART_VALUE = "dual-stack-migration-garden-dev-prod";
     static final String KUBE_DNS_WAITING = "Step 7/7 KubeDNS: waiting for Service kube-system/kube-dns to get an IPv6 cluster IP";
     static final String REPORT = "dual-stack migration to [IPv4, IPv6] completed; new pods get both families;"
             + " 7 pods still have one address until they are recreated;"
             + " 2 Services are still single-stack until changed: default/web, shop/api";
 
     @Test
-    void coreDnsRestart_carriesTheMigrationsStartAsItsValue() {
+    void coreDnsRestart_carriesAValueNamingTheShootsMigration() {
         World world = World.ipv4Shoot().walkTo(Step.CORE_DNS);
 
-        assertThat(world.coreDnsRestartedAt).isEqualTo(STARTED_AT).isEqualTo(world.record().getStartedAt());
+        assertThat(world.coreDnsRestartedAt).isEqualTo(RESTART_VALUE);
     }
 
     @Test
@@ -43,8 +44,8 @@ class DnsStepsTest {
     @Test
     void restartedOperatorWhoseStatusWriteWasLost_findsTheRestartDone_andWritesNoNewOne() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
-        world.coreDnsRestartedAt = STARTED_AT;
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.coreDnsRestartedAt = RESTART_VALUE;
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
 
         assertThat(world.decide()).isAt(Step.CORE_DNS).hasNoActions();
     }
@@ -53,9 +54,9 @@ class DnsStepsTest {
     void coreDnsRestartedEarlierForAnotherReason_isRestartedForTheMigration() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.coreDnsRestartedAt = "2024-04-01T00:00:00Z";
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
 
-        assertThat(world.decide()).isAt(Step.CORE_DNS).hasActions(new RestartCoreDns(STARTED_AT));
+        assertThat(world.decide()).isAt(Step.CORE_DNS).hasActions(new RestartCoreDns(RESTART_VALUE));
     }
 
     @Test
@@ -95,7 +96,7 @@ class DnsStepsTest {
     void coreDnsDeploymentMissing_isBlocked_withoutRestart() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.coreDnsDeploymentExists = false;
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
 
         assertThat(world.decide()).isAt(Step.CORE_DNS).hasNoActions()
                 .isBlocked(75, "Step 6/7 CoreDNS: Deployment kube-system/coredns not found in the shoot cluster")
@@ -106,7 +107,7 @@ class DnsStepsTest {
     void noCoreDnsPods_isBlocked_withoutRestart() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.coreDnsPods();
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
 
         assertThat(world.decide()).isAt(Step.CORE_DNS).hasNoActions()
                 .isBlocked(75, "Step 6/7 CoreDNS: no CoreDNS pods (kube-system, k8s-app=kube-dns) in the shoot cluster");
@@ -115,7 +116,7 @@ class DnsStepsTest {
     @Test
     void shootClusterUnreachableAtCoreDns_isBlocked_withoutRestart() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
         world.shootUnreachable("Secret garden-dev/prod.kubeconfig not found");
 
         assertThat(world.decide()).isAt(Step.CORE_DNS).hasNoActions()

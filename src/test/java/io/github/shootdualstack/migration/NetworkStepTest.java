@@ -55,12 +55,12 @@ class NetworkStepTest {
     @Test
     void networkRunsDualStackAndControlPlaneSucceededAfterTheTrigger_movesToCoreDnsRestart() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
-        world.later(30).networkRunsDualStack().controlPlane.succeeds();
+        world.later(30).controlPlaneReconcilesAfterTheNetwork();
 
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.CORE_DNS)
-                .hasActions(new RestartCoreDns("2024-05-06T10:00:00Z"))
+                .hasActions(new RestartCoreDns(DnsStepsTest.RESTART_VALUE))
                 .hasNoConstraint(NODES_TYPE)
                 .hasConstraint(DNS_TYPE, Condition.PROGRESSING, "DNSServiceMigration", "CoreDNS is restarted to get IPv4 and IPv6 addresses")
                 .hasEvents(Event.normal("DualStackMigrationStep", "Step 6/7 CoreDNS started"))
@@ -68,16 +68,16 @@ class NetworkStepTest {
     }
 
     @Test
-    void networkSpecAlreadyDualStack_onlyTheControlPlaneIsTriggered() {
+    void networkAlreadyRunsDualStack_onlyTheControlPlaneIsTriggered() {
         World world = World.ipv4Shoot().walkTo(Step.NODES);
         world.networkSpecFamilies = DUAL;
-        world.later(30).allNodesMigrated();
+        world.later(30).allNodesMigrated().networkRunsDualStack();
 
         assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
     }
 
     @Test
-    void networkFailed_isBlockedWithItsError_andRetriedWithTheControlPlaneAfterBackoff() {
+    void networkFailed_isBlockedWithItsError_andRetriedAfterBackoff() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.controlPlane.succeeds();
         world.later(10).network.fails("calico-node crashed");
@@ -88,8 +88,7 @@ class NetworkStepTest {
                 .hasConstraint(NODES_TYPE, Condition.TRUE, "NodesMigrated");
 
         world.later(20);
-        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.NETWORK), new Trigger(ExtensionKind.CONTROL_PLANE))
-                .hasNoEvents();
+        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.NETWORK)).hasNoEvents();
         assertThat(world.record().getSteps().get(3).getTriggeredAt()).isEqualTo("2024-05-06T10:03:30Z");
     }
 
@@ -115,11 +114,12 @@ class NetworkStepTest {
         world.later(20).reconcile();
         world.later(30).networkRunsDualStack();
 
-        assertThat(world.reconcile()).isAt(Step.NETWORK).hasNoActions().isProcessing(60, WAITING_CONTROL_PLANE);
+        assertThat(world.reconcile()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+                .isProcessing(60, WAITING_CONTROL_PLANE);
         assertThat(world.controlPlane.triggerPending()).as("the control plane reconcile the step waits for was asked for").isTrue();
 
         world.later(30).controlPlane.succeeds();
-        assertThat(world.reconcile()).isAt(Step.CORE_DNS).hasActions(new RestartCoreDns("2024-05-06T10:00:00Z"));
+        assertThat(world.reconcile()).isAt(Step.CORE_DNS).hasActions(new RestartCoreDns(DnsStepsTest.RESTART_VALUE));
     }
 
     @Test

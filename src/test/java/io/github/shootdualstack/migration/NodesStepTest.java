@@ -67,13 +67,13 @@ class NodesStepTest {
     }
 
     @Test
-    void allNodesMigrated_nodesTrue_networkSpecSetAndControlPlaneTriggeredInOneDecision() {
+    void allNodesMigrated_nodesTrue_networkSpecSet_theControlPlaneFollowsOnceTheNetworkRunsIt() {
         World world = atNodes().allNodesMigrated();
 
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.NETWORK)
-                .hasActions(new EnableDualStackNetwork(DUAL), new Trigger(ExtensionKind.CONTROL_PLANE))
+                .hasActions(new EnableDualStackNetwork(DUAL))
                 .hasConstraint(NODES_TYPE, Condition.TRUE, "NodesMigrated", "every node has IPv4 and IPv6 pod CIDRs")
                 .hasNoConstraint(Conditions.DNS_TYPE)
                 .hasEvents(Event.normal("DualStackMigrationStep", "Step 5/7 Network started"))

@@ -160,6 +160,13 @@ final class World {
     }
 
     /** The CNI runs what Network.spec says and succeeded now. */
+    /** The Network runs dual-stack; the operator, seeing it, triggers the ControlPlane, which then succeeds. */
+    World controlPlaneReconcilesAfterTheNetwork() {
+        networkRunsDualStack().reconcile();
+        controlPlane.succeeds();
+        return this;
+    }
+
     World networkRunsDualStack() {
         networkStatusFamilies = DUAL;
         network.succeeds();
@@ -230,14 +237,17 @@ final class World {
     // --- reconciling ---------------------------------------------------------------------------
 
     /** Decides as the reconciler does: first without the shoot cluster, then with it if the step needs it. */
+    /** What the operator remembers between reconciles; {@link Migration.Memory#NONE} plays a restarted operator. */
+    Migration.Memory memory = Migration.Memory.NONE;
+
     Decision decide() {
         String before = Serialization.asJson(shoot);
         GardenFacts garden = gardenFacts();
-        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings));
+        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings, memory));
         if (decision.needsShoot()) {
             decision = shootProblem != null
-                    ? Migration.decide(new Migration.Input(shoot, garden, null, shootProblem, now, settings))
-                    : Migration.decide(new Migration.Input(shoot, garden, shootClusterFacts(), null, now, settings));
+                    ? Migration.decide(new Migration.Input(shoot, garden, null, shootProblem, now, settings, memory))
+                    : Migration.decide(new Migration.Input(shoot, garden, shootClusterFacts(), null, now, settings, memory));
         }
         assertThat(Serialization.asJson(shoot)).as("decide() leaves its input Shoot alone").isEqualTo(before);
         return decision;
@@ -248,6 +258,7 @@ final class World {
         Decision decision = decide();
         perform(decision.actions());
         shoot.setStatus(Serialization.clone(decision.status()));
+        memory = decision.memory();
         return decision;
     }
 
@@ -289,7 +300,7 @@ final class World {
                 this::infrastructureAllocatesIpv6,
                 controlPlane::succeeds,
                 this::allNodesMigrated,
-                () -> networkRunsDualStack().controlPlane.succeeds(),
+                this::controlPlaneReconcilesAfterTheNetwork,
                 this::coreDnsPodsDualStack,
                 () -> { }));
         for (Step step = Step.INFRASTRUCTURE; step != target; step = step.next()) {
