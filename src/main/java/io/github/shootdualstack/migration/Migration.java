@@ -53,13 +53,15 @@ public final class Migration {
     /**
      * What the operator remembers of a Shoot between reconciles, and loses when it restarts: when
      * it last triggered each step's extensions (its own clock), the extension time the ControlPlane
-     * had to reconcile after when it was triggered (the extensions' clock), and the furthest step it announced
-     * by an event. Never read back from the Shoot, so a
+     * had to reconcile after when it was triggered (the extensions' clock), the furthest step it announced
+     * by an event, and the problem it reported last with when it first saw it (for the back-off and
+     * so that a problem is announced once). Never read back from the Shoot, so a
      * record that is removed or replaced changes nothing; a restart triggers at most once more.
      */
-    public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> controlPlaneMarks, Step announced) {
+    public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> controlPlaneMarks, Step announced,
+                         String problem, Instant problemSince) {
 
-        public static final Memory NONE = new Memory(Map.of(), Map.of(), null);
+        public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null);
 
         public Memory {
             triggeredAt = Map.copyOf(triggeredAt);
@@ -74,6 +76,8 @@ public final class Migration {
     private final Map<Step, Instant> triggeredAt;
     private final Map<Step, Instant> controlPlaneMarks;
     private Step announced;
+    private String problem;
+    private Instant problemSince;
 
     private Migration(Input in) {
         this.in = in;
@@ -82,6 +86,8 @@ public final class Migration {
         this.controlPlaneMarks = new java.util.EnumMap<>(Step.class);
         this.controlPlaneMarks.putAll(in.memory().controlPlaneMarks());
         this.announced = in.memory().announced();
+        this.problem = in.memory().problem();
+        this.problemSince = in.memory().problemSince();
         ShootStatus current = in.shoot().getStatus();
         this.status = current == null ? new ShootStatus() : Serialization.clone(current);
     }
@@ -305,14 +311,32 @@ public final class Migration {
                 : metadata.getNamespace() + "-" + metadata.getName());
     }
 
-    /** Derived back-off: as long as the current error has stood, between the re-check interval and the maximum. */
+    /**
+     * The back-off: as long as the current problem has stood (by the operator's memory, never by the
+     * Shoot's last operation, which another controller may rewrite), between the re-check interval
+     * and the maximum.
+     */
     Duration backoff() {
         Duration interval = in.settings().recheckInterval();
-        LastOperation last = status.getLastOperation();
-        Instant since = last != null && LastOperation.STATE_ERROR.equals(last.getState()) ? instant(last.getLastUpdateTime()) : null;
-        Duration age = since == null ? Duration.ZERO : Duration.between(since, in.now());
+        Duration age = problemSince == null ? Duration.ZERO : Duration.between(problemSince, in.now());
         Duration backoff = age.compareTo(interval) < 0 ? interval : age;
         return backoff.compareTo(in.settings().maxBackoff()) > 0 ? in.settings().maxBackoff() : backoff;
+    }
+
+    /** Remembers {@code description} as the standing problem; true when it is a new one, to announce. */
+    boolean problem(String description) {
+        if (description.equals(problem)) {
+            return false;
+        }
+        problem = description;
+        problemSince = in.now();
+        return true;
+    }
+
+    /** No problem stands any more. */
+    void noProblem() {
+        problem = null;
+        problemSince = null;
     }
 
     // --- shared with Reports -------------------------------------------------------------------
@@ -349,7 +373,7 @@ public final class Migration {
 
     Decision decision(Step step, Duration recheck, boolean needsShoot) {
         return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, needsShoot,
-                new Memory(triggeredAt, controlPlaneMarks, announced));
+                new Memory(triggeredAt, controlPlaneMarks, announced, problem, problemSince));
     }
 
     static Instant instant(String timestamp) {

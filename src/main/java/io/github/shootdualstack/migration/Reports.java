@@ -21,8 +21,7 @@ final class Reports {
 
     static Decision refused(Migration m, String message) {
         LastOperation last = m.status().getLastOperation();
-        boolean fresh = last == null || !LastOperation.STATE_ERROR.equals(last.getState()) || !message.equals(last.getDescription());
-        if (fresh) {
+        if (m.problem(message)) {
             boolean transition = message.contains(IpFamilyRules.TRANSITION_MESSAGE_PREFIX);
             m.events().add(Event.warning(transition ? "UnsupportedIPFamilyUpdate" : "InvalidIPFamilies",
                     m.shootRef() + ": " + message));
@@ -33,6 +32,7 @@ final class Reports {
     }
 
     static Decision idle(Migration m, List<String> families) {
+        m.noProblem();
         LastOperation last = m.status().getLastOperation();
         if (last != null && LastOperation.STATE_ERROR.equals(last.getState()) && IpFamilyRules.isRefusal(last.getDescription())) {
             String message = "spec.networking.ipFamilies " + IpFamily.format(families) + " accepted";
@@ -43,12 +43,14 @@ final class Reports {
     }
 
     static Decision processing(Migration m, Step step, String waitingFor, Duration recheck) {
+        m.noProblem();
         int progress = m.status().getDualStackMigration() == null ? 0 : step.progress();
         lastOperation(m, LastOperation.STATE_PROCESSING, progress, waitingFor);
         return m.decision(step, recheck, false);
     }
 
     static Decision waiting(Migration m, Step step, String waitingFor) {
+        m.noProblem();
         constraints(m, step);
         lastOperation(m, LastOperation.STATE_PROCESSING, progress(m, step), describe(m, step, waitingFor));
         return m.decision(step, m.input().settings().recheckInterval(), false);
@@ -59,8 +61,7 @@ final class Reports {
             constraints(m, step);
         }
         String description = describe(m, step, problem);
-        LastOperation last = m.status().getLastOperation();
-        if (last == null || !description.equals(last.getDescription())) {
+        if (m.problem(description)) {
             m.events().add(Event.warning("DualStackMigrationBlocked", description));
         }
         lastOperation(m, LastOperation.STATE_ERROR, progress(m, step), description);
@@ -74,6 +75,7 @@ final class Reports {
     }
 
     static Decision completed(Migration m, MigrationRecord record) {
+        m.noProblem();
         record.setStep(Step.COMPLETED.displayName());
         record.setCompletedAt(m.now());
         ShootClusterFacts shoot = m.input().shootCluster();

@@ -11,7 +11,6 @@ import io.github.shootdualstack.migration.ShootClusterFacts.NodeFacts;
 import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
-import io.github.shootdualstack.shoot.LastOperation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -273,20 +272,16 @@ final class StepEvaluator {
     }
 
     /**
-     * Whether the extension has a retry to answer: the operator triggered it again because of the
-     * step's standing error, which names it, and it has not reported since. That error then stands
-     * as it is: were it replaced by a wait, each retry would report it anew (another event, two
-     * status writes), and the back-off, which grows with the error's age, would never grow.
+     * Whether the extension has a retry to answer: the problem the operator remembers as standing
+     * names it, and it is at work on the trigger that retried it. That problem then stands as it is:
+     * were it replaced by a wait, each retry would report it anew (another event, two status writes),
+     * and the back-off, which grows with the problem's age, would never grow. Judged on the operator's
+     * memory and the extension, never on the Shoot's last operation, which another controller may rewrite.
      */
     private boolean retrying(Step step, ExtensionFacts extension, Instant triggeredAt) {
-        LastOperation last = in.shoot().getStatus() == null ? null : in.shoot().getStatus().getLastOperation();
-        if (triggeredAt == null || last == null || !LastOperation.STATE_ERROR.equals(last.getState())
-                || last.getDescription() == null || last.getLastUpdateTime() == null) {
-            return false;
-        }
-        return last.getDescription().startsWith(step.label() + ": " + extension.ref() + " ")
-                && !triggeredAt.isBefore(Instant.parse(last.getLastUpdateTime()))
-                && !extension.readySince(triggeredAt);
+        String standing = in.memory().problem();
+        return triggeredAt != null && standing != null
+                && standing.startsWith(step.label() + ": " + extension.ref() + " ") && extension.busy();
     }
 
     private static List<String> checked(List<String> addresses, String where) {

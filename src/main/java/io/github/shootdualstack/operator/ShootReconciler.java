@@ -157,6 +157,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
      */
     @Override
     public ErrorStatusUpdateControl<Shoot> updateErrorStatus(Shoot shoot, Context<Shoot> context, Exception e) {
+        if (conflict(e)) {
+            // optimistic locking at work (another writer came first): retried on the latest Shoot, nothing to report
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
         String description = ErrorMessages.of(e);
         ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
         LastOperation last = desired.getLastOperation();
@@ -177,6 +181,15 @@ public class ShootReconciler implements Reconciler<Shoot> {
             }
         }
         return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+
+    private static boolean conflict(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof io.fabric8.kubernetes.client.KubernetesClientException client && client.getCode() == 409) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
