@@ -1,5 +1,6 @@
 package io.github.shootdualstack.garden;
 
+import io.github.shootdualstack.migration.Extension;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
@@ -17,8 +18,8 @@ public enum ExtensionKind {
     MACHINE_DEPLOYMENT("machine.sapcloud.io", "v1alpha1", "MachineDeployment", "machinedeployments", true);
 
     /** Extensions start work when this annotation says {@code reconcile}, and remove it then. */
-    public static final String OPERATION_ANNOTATION = "gardener.cloud/operation";
-    public static final String OPERATION_RECONCILE = "reconcile";
+    public static final String OPERATION_ANNOTATION = Extension.OPERATION_ANNOTATION;
+    public static final String OPERATION_RECONCILE = Extension.OPERATION_RECONCILE;
     /** The worker pool a MachineDeployment belongs to. */
     public static final String POOL_LABEL = "worker.gardener.cloud/pool";
 
@@ -28,6 +29,15 @@ public enum ExtensionKind {
         this.context = new ResourceDefinitionContext.Builder()
                 .withGroup(group).withVersion(version).withKind(kind).withPlural(plural)
                 .withNamespaced(namespaced).build();
+    }
+
+    /** The kind of an extension the decision names. */
+    public static ExtensionKind of(Extension extension) {
+        return switch (extension) {
+            case INFRASTRUCTURE -> INFRASTRUCTURE;
+            case CONTROL_PLANE -> CONTROL_PLANE;
+            case NETWORK -> NETWORK;
+        };
     }
 
     public ResourceDefinitionContext context() {

@@ -66,7 +66,7 @@ public final class GardenActions {
      * When it no longer does (someone removed or changed it meanwhile) there is nothing to remove.
      */
     public void removeShootOperation(Shoot shoot, String value) {
-        String path = "/metadata/annotations/" + ExtensionKind.OPERATION_ANNOTATION.replace("~", "~0").replace("/", "~1");
+        String path = "/metadata/annotations/" + Patches.escape(ExtensionKind.OPERATION_ANNOTATION);
         try {
             garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
                     .patch(Patches.JSON, Patches.body(List.of(

@@ -1,5 +1,6 @@
 package io.github.shootdualstack.local;
 
+import io.github.shootdualstack.garden.Patches;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

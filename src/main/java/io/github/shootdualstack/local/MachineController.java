@@ -1,5 +1,6 @@
 package io.github.shootdualstack.local;
 
+import io.github.shootdualstack.garden.Patches;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -94,7 +95,7 @@ final class MachineController {
     }
 
     private void addNode(String pool, String hash) {
-        NodeNetworks networks = NodeNetworks.of(GardenFacts.infrastructure(garden, technicalNamespace));
+        NodeNetworks networks = NodeNetworks.of(ShootGardenReads.infrastructure(garden, technicalNamespace));
         int index = ShootNodes.freeIndex(shoot.nodes().list().getItems());
         ShootNodes.create(shoot, ShootNodes.build(technicalNamespace, pool, hash, index, networks));
     }
@@ -105,7 +106,7 @@ final class MachineController {
         }
         PodScheduler scheduler = new PodScheduler(shoot.nodes().list().getItems(),
                 shoot.pods().inAnyNamespace().list().getItems());
-        boolean cniRunsIpv6 = GardenFacts.cniRunsIpv6(garden, technicalNamespace);
+        boolean cniRunsIpv6 = ShootGardenReads.cniRunsIpv6(garden, technicalNamespace);
         evicted.forEach(pod -> Workloads.createPod(shoot, scheduler.run(PodScheduler.replacementOf(pod), cniRunsIpv6)));
     }
 

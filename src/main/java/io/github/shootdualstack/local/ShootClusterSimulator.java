@@ -192,7 +192,7 @@ public final class ShootClusterSimulator implements AutoCloseable {
         if (current < replicas) {
             PodScheduler scheduler = new PodScheduler(shoot.nodes().list().getItems(),
                     shoot.pods().inAnyNamespace().list().getItems());
-            Workloads.runPods(shoot, coredns, replicas - current, scheduler, GardenFacts.cniRunsIpv6(garden, technicalNamespace));
+            Workloads.runPods(shoot, coredns, replicas - current, scheduler, ShootGardenReads.cniRunsIpv6(garden, technicalNamespace));
         }
         // at once, as a kubelet confirms it: a real API server keeps a pod on a node until then
         outdated.forEach(pod -> shoot.pods().resource(pod).withGracePeriod(0).delete());

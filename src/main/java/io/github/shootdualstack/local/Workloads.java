@@ -1,5 +1,6 @@
 package io.github.shootdualstack.local;
 
+import io.github.shootdualstack.garden.Patches;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;

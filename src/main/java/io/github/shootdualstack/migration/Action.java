@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 
 import java.util.List;
 
@@ -12,7 +11,7 @@ public sealed interface Action {
     }
 
     /** Annotate an extension resource with {@code gardener.cloud/operation: reconcile}. */
-    record Trigger(ExtensionKind kind) implements Action {
+    record Trigger(Extension extension) implements Action {
     }
 
     /** Set {@code Network.spec.ipFamilies} to the target families and trigger the Network. */

@@ -1,7 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Decision.Event;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
@@ -25,6 +23,8 @@ import java.util.Objects;
  * derives where the migration stands, names the next safe actions, and builds the status to show.
  */
 public final class Migration {
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Knobs of the decision. */
     public record Settings(Duration recheckInterval, Duration maxBackoff, int routeWarningNodes) {
@@ -89,7 +89,7 @@ public final class Migration {
         this.problem = in.memory().problem();
         this.problemSince = in.memory().problemSince();
         ShootStatus current = in.shoot().getStatus();
-        this.status = current == null ? new ShootStatus() : Serialization.clone(current);
+        this.status = current == null ? new ShootStatus() : copy(current);
     }
 
     public static Decision decide(Input in) {
@@ -129,11 +129,11 @@ public final class Migration {
         }
         boolean lifted = record != null && record.getWindowLiftedAt() != null;
         if (window != null && !lifted && !window.contains(in.now())) {
-            if (!ExtensionKind.OPERATION_RECONCILE.equals(operationAnnotation())) {
+            if (!Extension.OPERATION_RECONCILE.equals(operationAnnotation())) {
                 return Reports.processing(this, current, "waiting for the maintenance window " + window,
                         window.untilNextBegin(in.now()));
             }
-            actions.add(new Action.RemoveShootOperation(ExtensionKind.OPERATION_RECONCILE));
+            actions.add(new Action.RemoveShootOperation(Extension.OPERATION_RECONCILE));
         }
         if (starting) {
             record = start(accepted, requested);
@@ -339,6 +339,15 @@ public final class Migration {
         problemSince = null;
     }
 
+    /** A deep copy, so that the decision never changes its input Shoot. */
+    private static ShootStatus copy(ShootStatus status) {
+        try {
+            return JSON.readValue(JSON.writeValueAsBytes(status), ShootStatus.class);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("a ShootStatus always serializes", e);
+        }
+    }
+
     // --- shared with Reports -------------------------------------------------------------------
 
     Input input() {
@@ -363,7 +372,7 @@ public final class Migration {
 
     String operationAnnotation() {
         Map<String, String> annotations = in.shoot().getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION);
+        return annotations == null ? null : annotations.get(Extension.OPERATION_ANNOTATION);
     }
 
     String routeWarning(int nodes) {

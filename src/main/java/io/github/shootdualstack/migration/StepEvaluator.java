@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.EnableDualStackNetwork;
 import io.github.shootdualstack.migration.Action.PatchKubeDns;
 import io.github.shootdualstack.migration.Action.RestartCoreDns;
@@ -85,7 +84,7 @@ final class StepEvaluator {
             return sync.isEmpty() ? new Outcome.Done() : new Outcome.Waiting("syncing Cluster " + cluster, sync);
         }
         List<Action> trigger = new ArrayList<>(sync);
-        trigger.add(new Trigger(ExtensionKind.INFRASTRUCTURE));
+        trigger.add(new Trigger(Extension.INFRASTRUCTURE));
         String waiting = "waiting for " + infra.ref() + " to allocate IPv6 ranges";
         if (triggeredAt == null) {
             return Outcome.triggered(waiting, trigger);
@@ -108,7 +107,7 @@ final class StepEvaluator {
         if (!controlPlane.exists()) {
             return Outcome.blocked(controlPlane.ref() + " not found");
         }
-        List<Action> trigger = List.of(new Trigger(ExtensionKind.CONTROL_PLANE));
+        List<Action> trigger = List.of(new Trigger(Extension.CONTROL_PLANE));
         if (controlPlane.failed()) {
             return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, trigger);
         }
@@ -145,7 +144,7 @@ final class StepEvaluator {
             return Outcome.waiting(waiting);
         }
         controlPlaneMarks.put(step, before.lastUpdateTime());
-        return Outcome.triggered(waiting, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
+        return Outcome.triggered(waiting, List.of(new Trigger(Extension.CONTROL_PLANE)));
     }
 
     private Outcome nodes() {
@@ -160,7 +159,7 @@ final class StepEvaluator {
         String waiting = "waiting for the nodes to be rolled: " + Migration.nodeCount(migrated, nodes.size())
                 + "; roll them, or annotate the Shoot with gardener.cloud/operation=rollout-workers=<pool>[,<pool>] or =*";
         String operation = in.shoot().getMetadata().getAnnotations() == null ? null
-                : in.shoot().getMetadata().getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
+                : in.shoot().getMetadata().getAnnotations().get(Extension.OPERATION_ANNOTATION);
         if (operation == null || !operation.startsWith(ROLLOUT_WORKERS)) {
             return Outcome.waiting(waiting);
         }
@@ -170,7 +169,7 @@ final class StepEvaluator {
                 : Arrays.stream(requested.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
         List<String> unknown = pools.stream().filter(p -> !known.contains(p)).toList();
         if (pools.isEmpty() || !unknown.isEmpty()) {
-            return Outcome.blocked("annotation " + ExtensionKind.OPERATION_ANNOTATION + "=" + operation
+            return Outcome.blocked("annotation " + Extension.OPERATION_ANNOTATION + "=" + operation
                     + " names no known worker pool" + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
                     + "; pools with a MachineDeployment: " + String.join(", ", known));
         }
@@ -209,10 +208,10 @@ final class StepEvaluator {
             return Outcome.triggered(waitingNetwork, List.of(new EnableDualStackNetwork(target)));
         }
         if (network.failed()) {
-            return retry(network.failure(), network, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.NETWORK)));
+            return retry(network.failure(), network, triggeredAt, backoff, List.of(new Trigger(Extension.NETWORK)));
         }
         if (controlPlane.failed()) {
-            return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, List.of(new Trigger(ExtensionKind.CONTROL_PLANE)));
+            return retry(controlPlane.failure(), controlPlane, triggeredAt, backoff, List.of(new Trigger(Extension.CONTROL_PLANE)));
         }
         if (retrying(Step.NETWORK, network, triggeredAt) || retrying(Step.NETWORK, controlPlane, triggeredAt)) {
             return new Outcome.Retrying();

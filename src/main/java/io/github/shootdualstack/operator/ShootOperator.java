@@ -3,6 +3,7 @@ package io.github.shootdualstack.operator;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import io.javaoperatorsdk.operator.Operator;

@@ -245,7 +245,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             if (action instanceof Action.SyncCluster sync) {
                 gardenActions.syncCluster(sync.clusterName(), shoot);
             } else if (action instanceof Action.Trigger trigger) {
-                gardenActions.trigger(trigger.kind(), namespace, name);
+                gardenActions.trigger(ExtensionKind.of(trigger.extension()), namespace, name);
             } else if (action instanceof Action.EnableDualStackNetwork network) {
                 gardenActions.enableNetwork(namespace, name, network.ipFamilies());
             } else if (action instanceof Action.RollWorkers roll) {

@@ -112,7 +112,7 @@ public final class ShootClusters implements AutoCloseable {
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
         return new KubernetesClientBuilder().withConfig(config)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
-                        .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.operator.UserAgent.interceptor())).build();
+                        .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())).build();
     }
 
     /** The client configuration of a kubeconfig; without a server fabric8 fails with a NullPointerException, so that is checked first. */

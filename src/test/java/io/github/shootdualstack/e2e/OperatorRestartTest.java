@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.github.shootdualstack.e2e.MigrationHarness.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The operator derives where a migration stands from the world, so a restarted one carries on:
@@ -90,6 +91,8 @@ class OperatorRestartTest {
 
             String restartValue = restartWritten.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             ShootOperator first = world.operator();
+            // the write is seen a moment before the operator counts it
+            await().atMost(TIMEOUT).until(() -> coreDnsRestarts(first) == 1);
             world.stopOperator();
             world.startOperator();
             world.awaitCompleted();

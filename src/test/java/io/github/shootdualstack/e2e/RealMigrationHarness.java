@@ -12,7 +12,7 @@ import io.github.shootdualstack.local.LocalProvider;
 import io.github.shootdualstack.local.ShootClusterSimulator;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
-import io.github.shootdualstack.operator.UserAgent;
+import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.AuditLog;

@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.Decision.Event;
 import org.junit.jupiter.api.Test;
@@ -26,7 +25,7 @@ class ControlPlaneStepTest {
         assertThat(world.decide()).as("the extension may have taken the trigger and not yet said Processing")
                 .isAt(Step.CONTROL_PLANE).hasNoActions().isProcessing(25, WAITING);
         world.later(world.settings.maxBackoff().toSeconds());
-        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test
@@ -55,7 +54,7 @@ class ControlPlaneStepTest {
         assertThat(world.decide()).isAt(Step.NODES);
 
         world.controlPlane.succeededAt(TRIGGERED.minusSeconds(1));
-        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test
@@ -88,7 +87,7 @@ class ControlPlaneStepTest {
                 .hasEvents(Event.warning("DualStackMigrationBlocked", blocked));
 
         world.later(20);
-        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE)).hasNoEvents();
+        assertThat(world.reconcile()).hasActions(new Trigger(Extension.CONTROL_PLANE)).hasNoEvents();
         assertThat(world.record().getSteps().get(1).getTriggeredAt()).isEqualTo("2024-05-06T10:01:30Z");
 
         world.later(30).controlPlane.succeeds();

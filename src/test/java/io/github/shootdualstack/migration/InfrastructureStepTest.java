@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.Decision.Event;
 import io.github.shootdualstack.shoot.Condition;
@@ -19,7 +18,7 @@ import static io.github.shootdualstack.migration.MigrationAssertions.tuple;
 class InfrastructureStepTest {
 
     static final String WAITING = "Step 2/7 Infrastructure: waiting for Infrastructure shoot--dev--prod/prod to allocate IPv6 ranges";
-    static final Trigger TRIGGER = new Trigger(ExtensionKind.INFRASTRUCTURE);
+    static final Trigger TRIGGER = new Trigger(Extension.INFRASTRUCTURE);
 
     @Test
     void infrastructureProcessing_keepsWaiting_withoutAnotherTrigger() {
@@ -38,7 +37,7 @@ class InfrastructureStepTest {
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.CONTROL_PLANE)
-                .hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+                .hasActions(new Trigger(Extension.CONTROL_PLANE))
                 .hasEvents(Event.normal("DualStackMigrationStep", "Step 3/7 ControlPlane started"))
                 .hasConstraint(NODES_TYPE, Condition.PROGRESSING, "NodesNotMigrated")
                 .isProcessing(25, "Step 3/7 ControlPlane: waiting for ControlPlane shoot--dev--prod/prod to finish its reconcile");

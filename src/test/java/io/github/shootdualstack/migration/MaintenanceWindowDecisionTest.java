@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.RemoveShootOperation;
 import io.github.shootdualstack.migration.Action.SyncCluster;
 import io.github.shootdualstack.migration.Action.Trigger;
@@ -53,14 +52,14 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(decision.status().getDualStackMigration().getWindowLiftedAt()).isNull();
     }
 
     @Test
     void windowBeginIsInside_windowEndIsOutside() {
         assertThat(confined().at("2024-05-06T21:00:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
-                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+                new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(confined().at("2024-05-06T22:00:00Z").decide()).hasNoActions().isProcessing(0, WAITING)
                 .rechecksAfter(Duration.ofHours(23));
     }
@@ -78,7 +77,7 @@ class MaintenanceWindowDecisionTest {
                 .hasConstraint(NODES_TYPE, Condition.PROGRESSING, "NodesNotMigrated");
 
         world.at("2024-05-07T21:00:30Z");
-        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test
@@ -88,14 +87,14 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.reconcile();
 
         assertThat(decision).isAt(Step.INFRASTRUCTURE).hasActions(new RemoveShootOperation("reconcile"),
-                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+                new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(decision.events()).extracting(Event::reason).containsExactly("DualStackMigrationStarted");
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
         assertThat(world.operation()).isNull();
 
         world.later(60).infrastructureAllocatesIpv6();
         assertThat(world.reconcile()).as("a later reconcile outside the window").isAt(Step.CONTROL_PLANE)
-                .hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+                .hasActions(new Trigger(Extension.CONTROL_PLANE));
         world.later(60).controlPlane.succeeds();
         assertThat(world.reconcile()).isAt(Step.NODES);
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
@@ -110,7 +109,7 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.reconcile();
 
         assertThat(decision).isAt(Step.CONTROL_PLANE)
-                .hasActions(new RemoveShootOperation("reconcile"), new Trigger(ExtensionKind.CONTROL_PLANE));
+                .hasActions(new RemoveShootOperation("reconcile"), new Trigger(Extension.CONTROL_PLANE));
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T22:10:00Z");
     }
 
@@ -119,7 +118,7 @@ class MaintenanceWindowDecisionTest {
         World world = World.ipv4Shoot().confinedToWindow("230000+0000", "010000+0000").requestDualStack();
 
         assertThat(world.at("2024-05-07T00:30:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
-                new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+                new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(world.at("2024-05-06T23:30:00Z").decide()).isAt(Step.INFRASTRUCTURE);
         assertThat(world.at("2024-05-07T01:30:00Z").decide()).hasNoActions()
                 .isProcessing(0, "waiting for the maintenance window 23:00-01:00 +00:00").rechecksAfter(Duration.ofMinutes(21 * 60 + 30));
@@ -140,7 +139,7 @@ class MaintenanceWindowDecisionTest {
         world.shoot.getSpec().getMaintenance().setConfineSpecUpdateRollout(false);
 
         assertThat(world.decide()).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE));
+                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.SyncCluster;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.Decision.Event;
@@ -32,7 +31,7 @@ class MigrationStartTest {
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(ExtensionKind.INFRASTRUCTURE))
+                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE))
                 .hasConstraint(NODES_TYPE, Condition.PROGRESSING, "NodesNotMigrated",
                         "the infrastructure and the control plane are being prepared for IPv4 and IPv6")
                 .hasNoConstraint(Conditions.DNS_TYPE)
@@ -68,7 +67,7 @@ class MigrationStartTest {
         World world = World.ipv4Shoot().requestDualStack();
         world.clusterFamilies = DUAL;
 
-        assertThat(world.decide()).hasActions(new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(world.decide()).hasActions(new Trigger(Extension.INFRASTRUCTURE));
     }
 
     @Test
@@ -77,7 +76,7 @@ class MigrationStartTest {
         world.clusterName = null;
         world.clusterFamilies = null;
 
-        assertThat(world.decide()).hasActions(new Trigger(ExtensionKind.INFRASTRUCTURE));
+        assertThat(world.decide()).hasActions(new Trigger(Extension.INFRASTRUCTURE));
     }
 
     @Test

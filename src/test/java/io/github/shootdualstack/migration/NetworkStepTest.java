@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.RestartCoreDns;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.Decision.Event;
@@ -48,7 +47,7 @@ class NetworkStepTest {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.later(30).networkRunsDualStack().controlPlane.succeededAt(TRIGGERED.minusSeconds(1));
 
-        assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+        assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(Extension.CONTROL_PLANE))
                 .isProcessing(60, WAITING_CONTROL_PLANE);
     }
 
@@ -73,7 +72,7 @@ class NetworkStepTest {
         world.networkSpecFamilies = DUAL;
         world.later(30).allNodesMigrated().networkRunsDualStack();
 
-        assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.decide()).isAt(Step.NETWORK).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test
@@ -88,7 +87,7 @@ class NetworkStepTest {
                 .hasConstraint(NODES_TYPE, Condition.TRUE, "NodesMigrated");
 
         world.later(20);
-        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.NETWORK)).hasNoEvents();
+        assertThat(world.reconcile()).hasActions(new Trigger(Extension.NETWORK)).hasNoEvents();
         assertThat(world.record().getSteps().get(3).getTriggeredAt()).isEqualTo("2024-05-06T10:03:30Z");
     }
 
@@ -114,7 +113,7 @@ class NetworkStepTest {
         world.later(20).reconcile();
         world.later(30).networkRunsDualStack();
 
-        assertThat(world.reconcile()).isAt(Step.NETWORK).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE))
+        assertThat(world.reconcile()).isAt(Step.NETWORK).hasActions(new Trigger(Extension.CONTROL_PLANE))
                 .isProcessing(60, WAITING_CONTROL_PLANE);
         assertThat(world.controlPlane.triggerPending()).as("the control plane reconcile the step waits for was asked for").isTrue();
 
@@ -130,7 +129,7 @@ class NetworkStepTest {
         assertThat(world.reconcile()).hasNoActions()
                 .isBlocked(60, "Step 5/7 Network: ControlPlane shoot--dev--prod/prod failed: kube-apiserver rollout failed");
         world.later(30);
-        assertThat(world.reconcile()).hasActions(new Trigger(ExtensionKind.CONTROL_PLANE));
+        assertThat(world.reconcile()).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.migration.Action.EnableDualStackNetwork;
 import io.github.shootdualstack.migration.Action.RollWorkers;
 import io.github.shootdualstack.migration.Action.Trigger;

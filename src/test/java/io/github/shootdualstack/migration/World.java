@@ -267,7 +267,7 @@ final class World {
             if (action instanceof Action.SyncCluster) {
                 clusterFamilies = IpFamily.effective(shoot.getSpec().getNetworking().getIpFamilies());
             } else if (action instanceof Action.Trigger trigger) {
-                extension(trigger.kind()).triggered();
+                extension(ExtensionKind.of(trigger.extension())).triggered();
             } else if (action instanceof Action.EnableDualStackNetwork enable) {
                 networkSpecFamilies = enable.ipFamilies();
                 network.specChanged().triggered();

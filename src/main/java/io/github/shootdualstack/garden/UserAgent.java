@@ -1,4 +1,4 @@
-package io.github.shootdualstack.operator;
+package io.github.shootdualstack.garden;
 
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;

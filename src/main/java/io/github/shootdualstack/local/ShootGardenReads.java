@@ -8,9 +8,9 @@ import io.github.shootdualstack.shoot.IpFamily;
 import java.util.List;
 
 /** What the simulated shoot-cluster controllers learn from the garden about their shoot. */
-final class GardenFacts {
+final class ShootGardenReads {
 
-    private GardenFacts() {
+    private ShootGardenReads() {
     }
 
     /** The shoot's Infrastructure; {@code null} when there is none. */
