@@ -43,7 +43,7 @@ public final class EventRecorder {
     static final int INSTANCE_LIMIT = 128;
     private static final int REMEMBERED = 1000;
     /** An event's {@code eventTime}: the API server takes exactly six fractional digits. */
-    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
 
