@@ -385,10 +385,6 @@ public final class Migration {
                 new Memory(triggeredAt, controlPlaneMarks, announced, problem, problemSince));
     }
 
-    static Instant instant(String timestamp) {
-        return timestamp == null ? null : Instant.parse(timestamp);
-    }
-
     static String nodeCount(long migrated, int total) {
         return migrated + " of " + total + " nodes have IPv4 and IPv6 pod CIDRs";
     }
