@@ -3,34 +3,86 @@ package io.github.shootdualstack.migration;
 
 import java.util.List;
 
-/** A write the reconciler carries out for the decision; each one is idempotent. */
+/**
+ * A write the reconciler carries out for the decision; each one is idempotent. Each action hands
+ * itself to the {@link Handler}'s method for its kind, so a new action does not compile until every
+ * handler carries it out.
+ */
 public sealed interface Action {
+
+    /** Hands this action to the handler's method for its kind. */
+    void handBy(Handler handler);
+
+    /** Carries out every kind of action. */
+    interface Handler {
+        void syncCluster(SyncCluster action);
+
+        void trigger(Trigger action);
+
+        void enableDualStackNetwork(EnableDualStackNetwork action);
+
+        void rollWorkers(RollWorkers action);
+
+        void restartCoreDns(RestartCoreDns action);
+
+        void patchKubeDns(PatchKubeDns action);
+
+        void removeShootOperation(RemoveShootOperation action);
+    }
 
     /** Copy the Shoot into {@code Cluster.spec.shoot}. */
     record SyncCluster(String clusterName) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.syncCluster(this);
+        }
     }
 
     /** Annotate an extension resource with {@code gardener.cloud/operation: reconcile}. */
     record Trigger(Extension extension) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.trigger(this);
+        }
     }
 
     /** Set {@code Network.spec.ipFamilies} to the target families and trigger the Network. */
     record EnableDualStackNetwork(List<String> ipFamilies) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.enableDualStackNetwork(this);
+        }
     }
 
     /** Change the pod template of these pools' MachineDeployments, then drop the Shoot's annotation. */
     record RollWorkers(List<String> pools, String value) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.rollWorkers(this);
+        }
     }
 
     /** Set the coredns pod template's {@code gardener.cloud/restarted-at} to this value. */
     record RestartCoreDns(String value) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.restartCoreDns(this);
+        }
     }
 
     /** Patch kube-dns in place to {@code PreferDualStack} with these cluster IPs. */
     record PatchKubeDns(String ipv4ClusterIP, String ipv6ClusterIP) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.patchKubeDns(this);
+        }
     }
 
     /** Remove the Shoot's {@code gardener.cloud/operation} annotation, whose value was acted on. */
     record RemoveShootOperation(String value) implements Action {
+        @Override
+        public void handBy(Handler handler) {
+            handler.removeShootOperation(this);
+        }
     }
 }

@@ -11,11 +11,17 @@ import java.util.List;
  *
  * @param status      the whole desired status; equal to the current one when nothing changes
  * @param recheck     when to reconcile again without an event; {@code null} for "on the next event"
- * @param needsShoot  the step at hand needs the shoot cluster observed, and it was not
+ * @param observe     what the step at hand needs observed that this reconcile did not give, to decide again
+ *                    with; {@code null} when the decision is final
  * @param memory      what the operator remembers of the Shoot after this reconcile
  */
 public record Decision(Step step, List<Action> actions, ShootStatus status, List<Event> events, Duration recheck,
-                       boolean needsShoot, Migration.Memory memory) {
+                       Observation observe, Migration.Memory memory) {
+
+    /** The decision is not final: the shoot cluster must be observed first. */
+    public boolean needsShoot() {
+        return observe != null;
+    }
 
     /** An event on the Shoot. */
     public record Event(boolean warning, String reason, String message) {

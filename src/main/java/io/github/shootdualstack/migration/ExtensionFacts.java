@@ -1,7 +1,6 @@
 package io.github.shootdualstack.migration;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * What an extension resource says of itself, in the terms of the extension contract: a pending
@@ -34,19 +33,18 @@ public record ExtensionFacts(String kind, String namespace, String name, boolean
         return exists && (triggerPending || "Processing".equals(state) || observedGeneration < generation);
     }
 
-    /** Ready, and its last operation ended at or after {@code since} (both at the second). */
-    public boolean readySince(Instant since) {
-        return ready() && since != null && lastUpdateTime != null
-                && !lastUpdateTime.isBefore(since.truncatedTo(ChronoUnit.SECONDS));
+    /**
+     * Ready, and its last operation ended not before {@code mark}, a time of the extensions' own
+     * clocks (another extension's last update, say): "reconciled after", never judged against the
+     * operator's clock.
+     */
+    public boolean readyNotBefore(Instant mark) {
+        return ready() && lastUpdateTime != null && mark != null && !lastUpdateTime.isBefore(mark);
     }
 
-    /**
-     * Ready, and its last operation ended not before {@code other}'s: "reconciled after", judged on
-     * the extensions' own clocks alone, never against the operator's.
-     */
-    public boolean readyNotBefore(ExtensionFacts other) {
-        return ready() && lastUpdateTime != null && other.lastUpdateTime() != null
-                && !lastUpdateTime.isBefore(other.lastUpdateTime());
+    /** Ready, and its last operation ended after {@code mark}, a time of its own clock. */
+    public boolean readyAfter(Instant mark) {
+        return ready() && lastUpdateTime != null && mark != null && lastUpdateTime.isAfter(mark);
     }
 
     public String failure() {

@@ -3,6 +3,7 @@ package io.github.shootdualstack.migration;
 import io.github.shootdualstack.migration.Decision.Event;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.IpFamilyRules;
 import io.github.shootdualstack.shoot.IpFamilyValidator;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
@@ -13,6 +14,7 @@ import io.github.shootdualstack.shoot.ShootStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,43 +53,55 @@ public final class Migration {
     }
 
     /**
-     * What the operator remembers of a Shoot between reconciles, and loses when it restarts: when
-     * it last triggered each step's extensions (its own clock), the extension time the ControlPlane
-     * had to reconcile after when it was triggered (the extensions' clock), the furthest step it announced
-     * by an event, and the problem it reported last with when it first saw it (for the back-off and
-     * so that a problem is announced once). Never read back from the Shoot, so a
-     * record that is removed or replaced changes nothing; a restart triggers at most once more.
+     * What the operator remembers of a Shoot between reconciles, and loses when it restarts: when it
+     * last triggered each step's extensions (its own clock), the extension time each step's triggered
+     * extension must reconcile after (the extensions' clock), the furthest step it announced by an
+     * event, when a {@code reconcile} operation let the migration run outside the maintenance window,
+     * and the problem it reported last (for the back-off, and so that a problem is announced once).
+     * Never read back from the Shoot, so a record that is removed or replaced changes nothing; a
+     * restart triggers at most once more.
      */
-    public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> controlPlaneMarks, Step announced,
-                         String problem, Instant problemSince) {
+    public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> marks, Step announced,
+                         Instant windowLiftedAt, Problem problem) {
 
         public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null);
 
         public Memory {
             triggeredAt = Map.copyOf(triggeredAt);
-            controlPlaneMarks = Map.copyOf(controlPlaneMarks);
+            marks = Map.copyOf(marks);
         }
     }
 
+    /**
+     * A problem the operator reported.
+     *
+     * @param step        the step it blocks; {@code null} for a refused spec change
+     * @param cause       what is wrong, as the step said it
+     * @param description what the Shoot shows: the cause with the step's label
+     * @param since       when the operator first saw it (its own clock)
+     */
+    public record Problem(Step step, String cause, String description, Instant since) {
+    }
+
     private final Input in;
+    // the reconcile's result as it is built: private to this class, handed out once as a Decision
     private final ShootStatus status;
     private final List<Action> actions = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
-    private final Map<Step, Instant> triggeredAt;
-    private final Map<Step, Instant> controlPlaneMarks;
+    private final Map<Step, Instant> triggeredAt = new EnumMap<>(Step.class);
+    private final Map<Step, Instant> marks = new EnumMap<>(Step.class);
     private Step announced;
-    private String problem;
-    private Instant problemSince;
+    private Instant windowLiftedAt;
+    private Problem problem;
 
     private Migration(Input in) {
         this.in = in;
-        this.triggeredAt = new java.util.EnumMap<>(Step.class);
-        this.triggeredAt.putAll(in.memory().triggeredAt());
-        this.controlPlaneMarks = new java.util.EnumMap<>(Step.class);
-        this.controlPlaneMarks.putAll(in.memory().controlPlaneMarks());
-        this.announced = in.memory().announced();
-        this.problem = in.memory().problem();
-        this.problemSince = in.memory().problemSince();
+        Memory memory = in.memory();
+        this.triggeredAt.putAll(memory.triggeredAt());
+        this.marks.putAll(memory.marks());
+        this.announced = memory.announced();
+        this.windowLiftedAt = memory.windowLiftedAt();
+        this.problem = memory.problem();
         ShootStatus current = in.shoot().getStatus();
         this.status = current == null ? new ShootStatus() : copy(current);
     }
@@ -99,7 +113,7 @@ public final class Migration {
     private Decision decide() {
         Shoot shoot = in.shoot();
         if (shoot.getMetadata().getDeletionTimestamp() != null) {
-            return decision(null, null, false);
+            return decision(null, null, null);
         }
         // where the migration stands comes from the constraints and the world, never from the record
         Step resumed = stepOfConstraints();
@@ -107,39 +121,39 @@ public final class Migration {
         List<String> accepted = resumed != null ? IpFamily.DUAL_STACK_IPV4_PRIMARY : acceptedFamilies();
         List<String> violations = IpFamilyValidator.validate(accepted, shoot.getSpec());
         if (!violations.isEmpty()) {
-            return Reports.refused(this, String.join("; ", violations));
+            return refused(String.join("; ", violations));
         }
         List<String> requested = IpFamily.effective(shoot.getSpec().getNetworking() == null ? null
                 : shoot.getSpec().getNetworking().getIpFamilies());
         boolean starting = resumed == null && IpFamily.SINGLE_STACK_IPV4.equals(accepted)
                 && IpFamily.DUAL_STACK_IPV4_PRIMARY.equals(requested);
         if (!starting && resumed == null) {
-            return Reports.idle(this, requested);
+            return idle(requested);
         }
         MigrationRecord record = resumed == null ? null : report(resumed, requested);
         Step current = resumed == null ? Step.INFRASTRUCTURE : reportedStep(resumed);
         if (shoot.getSpec().getHibernation() != null && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
-            return Reports.processing(this, current, "dual-stack migration paused: the Shoot is hibernated", null);
+            return processing(current, "dual-stack migration paused: the Shoot is hibernated", null);
         }
         MaintenanceWindow window;
         try {
             window = MaintenanceWindow.confining(shoot.getSpec().getMaintenance());
         } catch (IllegalArgumentException e) {
-            return Reports.blocked(this, current, shootRef() + ": " + e.getMessage());
+            return blocked(current, null, shootRef() + ": " + e.getMessage());
         }
-        boolean lifted = record != null && record.getWindowLiftedAt() != null;
-        if (window != null && !lifted && !window.contains(in.now())) {
+        if (window != null && windowLiftedAt == null && !window.contains(in.now())) {
             if (!Extension.OPERATION_RECONCILE.equals(operationAnnotation())) {
-                return Reports.processing(this, current, "waiting for the maintenance window " + window,
-                        window.untilNextBegin(in.now()));
+                return processing(current, "waiting for the maintenance window " + window, window.untilNextBegin(in.now()));
             }
+            // the user asked for it: the migration runs outside the window for as long as the operator remembers
             actions.add(new Action.RemoveShootOperation(Extension.OPERATION_RECONCILE));
+            windowLiftedAt = in.now();
         }
         if (starting) {
             record = start(accepted, requested);
         }
-        if (window != null && !lifted && !window.contains(in.now())) {
-            record.setWindowLiftedAt(now());
+        if (windowLiftedAt != null && record.getWindowLiftedAt() == null) {
+            record.setWindowLiftedAt(Conditions.timestamp(windowLiftedAt));
         }
         return advance(record, requested, resumed == null ? Step.INFRASTRUCTURE : resumed);
     }
@@ -157,28 +171,36 @@ public final class Migration {
                 + IpFamily.format(from) + " to " + IpFamily.format(to) + " started; " + Step.INFRASTRUCTURE.label() + " started"));
         int nodes = in.garden().nodeCountFromPools();
         if (nodes > in.settings().routeWarningNodes()) {
-            events.add(Event.warning("NativeRoutingRouteQuota", routeWarning(nodes)));
+            events.add(Event.warning("NativeRoutingRouteQuota", Reports.routeWarning(nodes)));
         }
         return record;
     }
 
-    /** Walks the steps from where the constraints place it: completes what is done, acts on the first that is not. */
+    /**
+     * Walks the steps from where the constraints place it: each step's unit looks at the world; a
+     * step that is done is completed and the next one looked at, the first that is not is acted on.
+     */
     private Decision advance(MigrationRecord record, List<String> target, Step from) {
-        StepEvaluator evaluator = new StepEvaluator(in, target, controlPlaneMarks);
-        Step step = from;
         Duration backoff = backoff();
+        Step step = from;
         while (true) {
             StepRecord entry = entry(record, step);
-            Outcome outcome = evaluator.evaluate(step, triggeredAt.get(step), coreDnsRestartValue(), backoff);
-            Reports.syncNetworking(this, in.garden());
-            if (outcome instanceof Outcome.Done) {
+            StepUnit unit = step.unit();
+            Look look = new Look(in, step, target, triggeredAt.get(step), marks.get(step), backoff);
+            if (unit.needs() != Observation.GARDEN && in.shootCluster() == null) {
+                return in.shootProblem() != null ? blocked(step, look, in.shootProblem()) : decision(step, null, unit.needs());
+            }
+            Outcome outcome;
+            try {
+                outcome = unit.look(look);
+            } catch (IllegalArgumentException malformed) {
+                outcome = Outcome.blocked(malformed.getMessage());
+            }
+            status.setNetworking(Reports.networking(status.getNetworking(), in.garden()));
+            if (outcome instanceof Outcome.Done done) {
+                actions.addAll(done.actions());
                 if (step == Step.COMPLETED) {
-                    return Reports.completed(this, record);
-                }
-                String operation = operationAnnotation();
-                if (step == Step.NODES && operation != null && operation.startsWith(StepEvaluator.ROLLOUT_WORKERS)) {
-                    // every node is rolled: the request is fulfilled, also when an earlier removal failed
-                    actions.add(new Action.RemoveShootOperation(operation));
+                    return completed(record, look);
                 }
                 if (entry.getCompletedAt() == null) {
                     entry.setCompletedAt(now());
@@ -191,23 +213,99 @@ public final class Migration {
                 }
                 continue;
             }
-            if (outcome instanceof Outcome.NeedsShoot) {
-                return decision(step, null, true);
-            }
-            if (outcome instanceof Outcome.Retrying) {
-                return Reports.retrying(this, step);
-            }
-            List<Action> stepActions = outcome instanceof Outcome.Waiting w ? w.actions() : ((Outcome.Blocked) outcome).actions();
+            List<Action> stepActions = outcome instanceof Outcome.Waiting waiting ? waiting.actions() : ((Outcome.Blocked) outcome).actions();
+            Instant mark = outcome instanceof Outcome.Waiting waiting ? waiting.mark() : ((Outcome.Blocked) outcome).mark();
             if (stepActions.stream().anyMatch(a -> a instanceof Action.Trigger || a instanceof Action.EnableDualStackNetwork)) {
                 triggeredAt.put(step, in.now());
                 entry.setTriggeredAt(now());
             }
-            actions.addAll(stepActions);
-            if (outcome instanceof Outcome.Blocked blocked) {
-                return Reports.blocked(this, step, blocked.problem());
+            if (mark != null) {
+                marks.put(step, mark);
             }
-            return Reports.waiting(this, step, ((Outcome.Waiting) outcome).waitingFor());
+            actions.addAll(stepActions);
+            return outcome instanceof Outcome.Blocked blocked ? blocked(step, look, blocked.problem())
+                    : waiting(step, look, ((Outcome.Waiting) outcome).waitingFor());
         }
+    }
+
+    // --- the reports: what the Shoot shows for each way a reconcile ends -------------------------
+
+    private Decision refused(String message) {
+        LastOperation last = status.getLastOperation();
+        if (problem(null, message, message)) {
+            boolean transition = message.contains(IpFamilyRules.TRANSITION_MESSAGE_PREFIX);
+            events.add(Event.warning(transition ? "UnsupportedIPFamilyUpdate" : "InvalidIPFamilies", shootRef() + ": " + message));
+        }
+        int progress = last == null || last.getProgress() == null ? 0 : last.getProgress();
+        status.setLastOperation(Reports.lastOperation(last, LastOperation.STATE_ERROR, progress, message, in.now()));
+        return decision(null, null, null);
+    }
+
+    /**
+     * Nothing to migrate. A refusal the Shoot still shows is replaced by the acceptance: that keeps
+     * the report true (it decides nothing about the migration).
+     */
+    private Decision idle(List<String> families) {
+        problem = null;
+        windowLiftedAt = null;
+        LastOperation last = status.getLastOperation();
+        if (last != null && LastOperation.STATE_ERROR.equals(last.getState()) && IpFamilyRules.isRefusal(last.getDescription())) {
+            String message = "spec.networking.ipFamilies " + IpFamily.format(families) + " accepted";
+            status.setLastOperation(Reports.lastOperation(last, LastOperation.STATE_SUCCEEDED, 100, message, in.now()));
+            events.add(Event.normal("IPFamiliesAccepted", shootRef() + ": " + message));
+        }
+        return decision(null, null, null);
+    }
+
+    /** Paused (hibernated, or outside the maintenance window): says why, touches no constraint. */
+    private Decision processing(Step step, String why, Duration recheck) {
+        problem = null;
+        int progress = status.getDualStackMigration() == null ? 0 : step.progress();
+        status.setLastOperation(Reports.lastOperation(status.getLastOperation(), LastOperation.STATE_PROCESSING, progress, why, in.now()));
+        return decision(step, recheck, null);
+    }
+
+    private Decision waiting(Step step, Look look, String waitingFor) {
+        problem = null;
+        status.setConstraints(Reports.constraints(status.getConstraints(), step.unit().constraints(look), in.now()));
+        status.setLastOperation(Reports.lastOperation(status.getLastOperation(), LastOperation.STATE_PROCESSING,
+                step.unit().progress(look), describe(step, waitingFor), in.now()));
+        return decision(step, in.settings().recheckInterval(), null);
+    }
+
+    /**
+     * A problem: shown as an Error naming the step, announced by a warning event when it is new, and
+     * looked at again with back-off. {@code look} is {@code null} before the migration started (its
+     * constraints are then left alone).
+     */
+    private Decision blocked(Step step, Look look, String cause) {
+        if (look != null) {
+            status.setConstraints(Reports.constraints(status.getConstraints(), step.unit().constraints(look), in.now()));
+        }
+        String description = describe(step, cause);
+        if (problem(step, cause, description)) {
+            events.add(Event.warning("DualStackMigrationBlocked", description));
+        }
+        int progress = look == null ? step.progress() : step.unit().progress(look);
+        status.setLastOperation(Reports.lastOperation(status.getLastOperation(), LastOperation.STATE_ERROR, progress,
+                description, in.now()));
+        return decision(step, backoff(), null);
+    }
+
+    private Decision completed(MigrationRecord record, Look look) {
+        problem = null;
+        windowLiftedAt = null;
+        record.setStep(Step.COMPLETED.displayName());
+        record.setCompletedAt(now());
+        String report = Reports.completion(record, in.shootCluster());
+        status.setConstraints(Reports.constraints(status.getConstraints(), Step.COMPLETED.unit().constraints(look), in.now()));
+        status.setLastOperation(Reports.lastOperation(status.getLastOperation(), LastOperation.STATE_SUCCEEDED, 100, report, in.now()));
+        events.add(Event.normal("DualStackMigrationCompleted", report));
+        return decision(Step.COMPLETED, null, null);
+    }
+
+    private String describe(Step step, String text) {
+        return Reports.describe(step, text, in.garden(), in.settings());
     }
 
     private StepRecord entry(MigrationRecord record, Step step) {
@@ -300,43 +398,24 @@ public final class Migration {
     }
 
     /**
-     * The CoreDNS {@code gardener.cloud/restarted-at} value, derived from the Shoot alone: a Shoot
-     * migrates from IPv4 to dual-stack once in its life, so its UID names the migration. The same on
-     * every reconcile, across restarts, leader changes, the record's loss and a status write that was
-     * lost after the restart, so writing it again restarts nothing.
-     */
-    private String coreDnsRestartValue() {
-        var metadata = in.shoot().getMetadata();
-        return "dual-stack-migration-" + (metadata.getUid() != null ? metadata.getUid()
-                : metadata.getNamespace() + "-" + metadata.getName());
-    }
-
-    /**
      * The back-off: as long as the current problem has stood (by the operator's memory, never by the
      * Shoot's last operation, which another controller may rewrite), between the re-check interval
      * and the maximum.
      */
-    Duration backoff() {
+    private Duration backoff() {
         Duration interval = in.settings().recheckInterval();
-        Duration age = problemSince == null ? Duration.ZERO : Duration.between(problemSince, in.now());
+        Duration age = problem == null ? Duration.ZERO : Duration.between(problem.since(), in.now());
         Duration backoff = age.compareTo(interval) < 0 ? interval : age;
         return backoff.compareTo(in.settings().maxBackoff()) > 0 ? in.settings().maxBackoff() : backoff;
     }
 
-    /** Remembers {@code description} as the standing problem; true when it is a new one, to announce. */
-    boolean problem(String description) {
-        if (description.equals(problem)) {
+    /** Remembers the problem as the standing one; true when it is a new one, to announce. */
+    private boolean problem(Step step, String cause, String description) {
+        if (problem != null && description.equals(problem.description())) {
             return false;
         }
-        problem = description;
-        problemSince = in.now();
+        problem = new Problem(step, cause, description, in.now());
         return true;
-    }
-
-    /** No problem stands any more. */
-    void noProblem() {
-        problem = null;
-        problemSince = null;
     }
 
     /** A deep copy, so that the decision never changes its input Shoot. */
@@ -348,48 +427,21 @@ public final class Migration {
         }
     }
 
-    // --- shared with Reports -------------------------------------------------------------------
-
-    Input input() {
-        return in;
-    }
-
-    ShootStatus status() {
-        return status;
-    }
-
-    List<Event> events() {
-        return events;
-    }
-
-    String now() {
+    private String now() {
         return Conditions.timestamp(in.now());
     }
 
-    String shootRef() {
+    private String shootRef() {
         return "Shoot " + in.shoot().getMetadata().getNamespace() + "/" + in.shoot().getMetadata().getName();
     }
 
-    String operationAnnotation() {
+    private String operationAnnotation() {
         Map<String, String> annotations = in.shoot().getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(Extension.OPERATION_ANNOTATION);
     }
 
-    String routeWarning(int nodes) {
-        return "the Shoot has " + nodes + " nodes: native routing adds one route per node, so the infrastructure's"
-                + " route quota may need raising";
-    }
-
-    Decision decision(Step step, Duration recheck, boolean needsShoot) {
-        return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, needsShoot,
-                new Memory(triggeredAt, controlPlaneMarks, announced, problem, problemSince));
-    }
-
-    static String nodeCount(long migrated, int total) {
-        return migrated + " of " + total + " nodes have IPv4 and IPv6 pod CIDRs";
-    }
-
-    static String podCount(long ready, int total) {
-        return ready + " of " + total + " CoreDNS pods have IPv4 and IPv6 addresses";
+    private Decision decision(Step step, Duration recheck, Observation observe) {
+        return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, observe,
+                new Memory(triggeredAt, marks, announced, windowLiftedAt, problem));
     }
 }

@@ -10,6 +10,7 @@ import io.github.shootdualstack.migration.Action;
 import io.github.shootdualstack.migration.Decision;
 import io.github.shootdualstack.migration.GardenFacts;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Observation;
 import io.github.shootdualstack.migration.ShootClusterFacts;
 import io.github.shootdualstack.migration.Step;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -68,6 +69,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final OperatorMetrics metrics;
     // what the operator remembers of each Shoot between reconciles (lost on restart): see Migration.Memory
     private final Map<String, Migration.Memory> memories = new java.util.concurrent.ConcurrentHashMap<>();
+    // the failure each Shoot was last shown with, until a reconcile succeeds: a failure is reported once
+    private final Map<String, String> reportedFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
@@ -122,7 +125,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             String problem = null;
             try {
                 cluster = shootClusters.of(shoot);
-                facts = cluster.observe(decision.step().compareTo(Step.KUBE_DNS) >= 0);
+                facts = cluster.observe(decision.observe() == Observation.SHOOT_CLUSTER_WITH_SERVICES);
             } catch (ShootAccessException e) {
                 problem = e.getMessage();
             }
@@ -130,6 +133,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         }
         act(shoot, decision.actions(), cluster);
         memories.put(key, decision.memory());
+        reportedFailures.remove(key);
         if (statusWriter.write(shoot, decision.status(), context)) {
             StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
         }
@@ -162,10 +166,11 @@ public class ShootReconciler implements Reconciler<Shoot> {
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
         String description = ErrorMessages.of(e);
-        ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
-        LastOperation last = desired.getLastOperation();
-        if (last == null || !LastOperation.STATE_ERROR.equals(last.getState()) || !description.equals(last.getDescription())) {
-            LastOperation failed = last == null ? new LastOperation() : last;
+        String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
+        // already reported: by the operator's memory, not by the last operation another controller may rewrite
+        if (!description.equals(reportedFailures.get(key))) {
+            ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
+            LastOperation failed = desired.getLastOperation() == null ? new LastOperation() : desired.getLastOperation();
             failed.setType(LastOperation.TYPE_RECONCILE);
             failed.setState(LastOperation.STATE_ERROR);
             failed.setProgress(failed.getProgress() == null ? 0 : failed.getProgress());
@@ -175,6 +180,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             try {
                 statusWriter.write(shoot, desired, context);
                 events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
+                reportedFailures.put(key, description);
             } catch (RuntimeException writeFailed) {
                 LOG.warn("Could not report the failure on Shoot {}/{}: {}", shoot.getMetadata().getNamespace(),
                         shoot.getMetadata().getName(), ErrorMessages.of(writeFailed));
@@ -236,30 +242,52 @@ public class ShootReconciler implements Reconciler<Shoot> {
         shootClusters.retainOnly(present);
         metrics.retainOnly(present);
         memories.keySet().retainAll(present);
+        reportedFailures.keySet().retainAll(present);
     }
 
+    /** Carries out the decision's actions in order; every kind of action has its method here. */
     private void act(Shoot shoot, List<Action> actions, ShootCluster cluster) {
         String namespace = TechnicalNamespace.of(shoot);
         String name = shoot.getMetadata().getName();
-        for (Action action : actions) {
-            if (action instanceof Action.SyncCluster sync) {
-                gardenActions.syncCluster(sync.clusterName(), shoot);
-            } else if (action instanceof Action.Trigger trigger) {
-                gardenActions.trigger(ExtensionKind.of(trigger.extension()), namespace, name);
-            } else if (action instanceof Action.EnableDualStackNetwork network) {
-                gardenActions.enableNetwork(namespace, name, network.ipFamilies());
-            } else if (action instanceof Action.RollWorkers roll) {
-                gardenActions.rollWorkers(namespace, roll.pools(), roll.value());
+        Action.Handler handler = new Action.Handler() {
+            @Override
+            public void syncCluster(Action.SyncCluster action) {
+                gardenActions.syncCluster(action.clusterName(), shoot);
+            }
+
+            @Override
+            public void trigger(Action.Trigger action) {
+                gardenActions.trigger(ExtensionKind.of(action.extension()), namespace, name);
+            }
+
+            @Override
+            public void enableDualStackNetwork(Action.EnableDualStackNetwork action) {
+                gardenActions.enableNetwork(namespace, name, action.ipFamilies());
+            }
+
+            @Override
+            public void rollWorkers(Action.RollWorkers action) {
+                gardenActions.rollWorkers(namespace, action.pools(), action.value());
                 Map<String, String> annotations = shoot.getMetadata().getAnnotations();
                 gardenActions.removeShootOperation(shoot, annotations.get(ExtensionKind.OPERATION_ANNOTATION));
-            } else if (action instanceof Action.RestartCoreDns restart) {
-                cluster.restartCoreDns(restart.value());
-                metrics.coreDnsRestarted();
-            } else if (action instanceof Action.PatchKubeDns patch) {
-                cluster.patchKubeDns(patch.ipv4ClusterIP(), patch.ipv6ClusterIP());
-            } else if (action instanceof Action.RemoveShootOperation remove) {
-                gardenActions.removeShootOperation(shoot, remove.value());
             }
-        }
+
+            @Override
+            public void restartCoreDns(Action.RestartCoreDns action) {
+                cluster.restartCoreDns(action.value());
+                metrics.coreDnsRestarted();
+            }
+
+            @Override
+            public void patchKubeDns(Action.PatchKubeDns action) {
+                cluster.patchKubeDns(action.ipv4ClusterIP(), action.ipv6ClusterIP());
+            }
+
+            @Override
+            public void removeShootOperation(Action.RemoveShootOperation action) {
+                gardenActions.removeShootOperation(shoot, action.value());
+            }
+        };
+        actions.forEach(action -> action.handBy(handler));
     }
 }

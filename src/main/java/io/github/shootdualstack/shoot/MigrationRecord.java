@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code status.dualStackMigration}: the kept record of a migration. It outlives the constraints,
- * and its {@code startedAt} is what makes the CoreDNS restart of a migration happen once only.
+ * {@code status.dualStackMigration}: the kept record of a migration, a report for people that the
+ * operator never reads back to decide. It outlives the constraints.
  */
 public class MigrationRecord extends OpenObject {
 

@@ -47,12 +47,17 @@ final class RealMigrationHarness implements AutoCloseable {
 
     /** Shoot garden-{project}/prod with pool-a (3 nodes) and pool-b (2 nodes). */
     RealMigrationHarness(String project) {
+        this(project, ExtensionsConfig.succeedingAfter(Duration.ZERO));
+    }
+
+    /** As {@link #RealMigrationHarness(String)}, with extensions that behave as configured. */
+    RealMigrationHarness(String project, ExtensionsConfig extensions) {
         this.garden = RealApiServers.garden();
         this.landscape = LocalLandscape.builder().project(project).shoot("prod").pool("pool-a", 3).pool("pool-b", 2).build();
         this.shootServer = RealApiServers.started("shoot-" + project, List.of(LocalNetworks.SERVICES_V4,
                 LocalNetworks.ipv6For(landscape.technicalNamespace()).services().toString()));
         try {
-            this.local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
+            this.local = LocalProvider.start(garden.client(), extensions,
                     ShootClusterSimulator.Config.immediate(), List.of(landscape),
                     shoot -> new LocalProvider.ShootApi(shootServer.client(), shootServer.kubeconfig(shoot.technicalNamespace()), null));
         } catch (RuntimeException e) {

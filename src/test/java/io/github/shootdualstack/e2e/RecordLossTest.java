@@ -2,14 +2,11 @@ package io.github.shootdualstack.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.shoot.MigrationRecord;
-import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.RequestLog;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +32,7 @@ class RecordLossTest {
     @Test
     void recordDeletedAfterEveryOperatorWrite_theMigrationCompletes_withNothingDoneTwice() {
         Effects kept = migrate(world -> () -> { });
-        Effects deleted = migrate(RecordLossTest::removeTheRecordOnEveryWrite);
+        Effects deleted = migrate(world -> RecordRemover.watch(world.shoots().withName(world.landscape.shootName())));
 
         System.out.println("With the record kept: " + kept + "; deleted after every write: " + deleted);
         assertThat(deleted.coreDnsRollouts()).isEqualTo(1);
@@ -90,27 +87,5 @@ class RecordLossTest {
             }
             return new Effects(world.simulator().coreDnsRollouts(), world.simulator().nodeReplacements(), extensionWrites);
         }
-    }
-
-    /** Removes {@code status.dualStackMigration} each time the Shoot is seen with one. */
-    private static Watch removeTheRecordOnEveryWrite(MigrationHarness world) {
-        var shoot = world.shoots().withName(world.landscape.shootName());
-        return shoot.watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, Shoot seen) {
-                if (seen.getStatus() != null && seen.getStatus().getDualStackMigration() != null) {
-                    try {
-                        shoot.subresource("status").patch(PatchContext.of(PatchType.JSON),
-                                "[{\"op\": \"remove\", \"path\": \"/status/dualStackMigration\"}]");
-                    } catch (RuntimeException gone) {
-                        // removed already by an earlier event
-                    }
-                }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        });
     }
 }

@@ -90,6 +90,17 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void succeededWithoutIpv6RangeByAClockMinutesBehindTheOperators_isBlocked() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(20);
+        // the extension's clock says 5 minutes before the operator triggered it: it reconciled after the trigger all the same
+        world.infrastructure.succeededAt(world.now.minus(Duration.ofMinutes(5)));
+
+        assertThat(world.reconcile()).isAt(Step.INFRASTRUCTURE).isBlocked(10, "Step 2/7 Infrastructure: Infrastructure"
+                + " shoot--dev--prod/prod succeeded but reports no IPv6 range in status.networking.nodes");
+    }
+
+    @Test
     void infrastructureInError_isBlockedWithItsLastError_retriggeredOnlyAfterBackoffAndOnlyWithoutPendingTrigger() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(10).infrastructure.fails("quota exceeded for routes");

@@ -101,6 +101,28 @@ class MaintenanceWindowDecisionTest {
     }
 
     @Test
+    void windowLiftedByTheReconcileOperation_staysLiftedWhenTheRecordIsLost() {
+        World world = confined().operation("reconcile");
+        world.reconcile();
+        world.shoot.getStatus().setDualStackMigration(null);
+
+        world.later(60).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).as("outside the window, the record gone").isAt(Step.CONTROL_PLANE)
+                .hasActions(new Trigger(Extension.CONTROL_PLANE));
+    }
+
+    @Test
+    void windowLiftedAtInARecordTheOperatorDidNotWrite_liftsNothing() {
+        World world = confined().at("2024-05-06T21:30:00Z");
+        world.reconcile();
+        world.at("2024-05-07T10:00:00Z").infrastructureAllocatesIpv6();
+        world.record().setWindowLiftedAt("2024-05-06T21:40:00Z");
+
+        assertThat(world.reconcile()).as("the record is a report, never read to decide").hasNoActions()
+                .isProcessing(10, WAITING);
+    }
+
+    @Test
     void pausedByTheWindowMidMigration_reconcileOperationLiftsIt() {
         World world = confined().at("2024-05-06T21:30:00Z");
         world.reconcile();

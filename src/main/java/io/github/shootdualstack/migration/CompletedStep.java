@@ -1,0 +1,20 @@
+package io.github.shootdualstack.migration;
+
+/** The end: nothing is left to do, both constraints are removed, and the report counts what stays single-stack. */
+final class CompletedStep implements StepUnit {
+
+    @Override
+    public Observation needs() {
+        return Observation.SHOOT_CLUSTER_WITH_SERVICES;
+    }
+
+    @Override
+    public Outcome look(Look look) {
+        return Outcome.done();
+    }
+
+    @Override
+    public Constraints constraints(Look look) {
+        return new Constraints(null, null);
+    }
+}

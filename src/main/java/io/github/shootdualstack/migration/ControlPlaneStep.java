@@ -1,0 +1,34 @@
+package io.github.shootdualstack.migration;
+
+import java.util.List;
+
+/** Step 3: a ControlPlane reconcile is triggered; done when it succeeded after the Infrastructure's. */
+final class ControlPlaneStep implements StepUnit {
+
+    @Override
+    public Observation needs() {
+        return Observation.GARDEN;
+    }
+
+    @Override
+    public Outcome look(Look look) {
+        ExtensionFacts controlPlane = look.garden().controlPlane();
+        if (!controlPlane.exists()) {
+            return Outcome.blocked(controlPlane.ref() + " not found");
+        }
+        if (controlPlane.failed()) {
+            return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane,
+                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), null);
+        }
+        String standing = ExtensionSteps.standing(look, controlPlane);
+        if (standing != null) {
+            return Outcome.blocked(standing);
+        }
+        return ExtensionSteps.controlPlaneAfter(look, controlPlane, look.garden().infrastructure());
+    }
+
+    @Override
+    public Constraints constraints(Look look) {
+        return new Constraints(InfrastructureStep.PREPARING, null);
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.shootdualstack.migration;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the steps that drive extension resources share: retries with back-off, and "reconciled after". */
+final class ExtensionSteps {
+
+    static final String CONTROL_PLANE_WAITING = "waiting for %s to finish its reconcile";
+
+    private ExtensionSteps() {
+    }
+
+    /**
+     * A failed extension is triggered again, but not before the back-off has passed since the operator
+     * last triggered it (nothing remembered, as after a restart: due at once) and not while a trigger waits.
+     */
+    static Outcome retry(Look look, String problem, ExtensionFacts extension, List<Action> trigger, Instant mark) {
+        boolean due = (look.triggeredAt() == null || !look.now().isBefore(look.triggeredAt().plus(look.backoff())))
+                && !extension.triggerPending();
+        return due ? new Outcome.Blocked(problem, trigger, mark) : Outcome.blocked(problem);
+    }
+
+    /**
+     * While the extension is at work on the trigger that retried it, the problem the operator
+     * remembers for this step about this extension still stands, as it is: were it replaced by a wait,
+     * each retry would report it anew (another event, two status writes), and the back-off, which grows
+     * with the problem's age, would never grow. Judged on the operator's memory and the extension,
+     * never on the Shoot's last operation, which another controller may rewrite.
+     *
+     * @return the standing problem, or {@code null} when none stands for this extension
+     */
+    static String standing(Look look, ExtensionFacts extension) {
+        Migration.Problem problem = look.memory().problem();
+        boolean stands = look.triggeredAt() != null && problem != null && problem.step() == look.step()
+                && problem.cause().startsWith(extension.ref() + " ") && extension.busy();
+        return stands ? problem.cause() : null;
+    }
+
+    /**
+     * Done when the control plane reconciled after {@code before} finished, by the extensions' own
+     * clocks alone. When the operator triggers it, it remembers {@code before}'s last update time (the
+     * step's mark), and the step is done once the control plane's last operation ended not before
+     * that, however often {@code before} reconciles meanwhile. An operator that remembers triggering
+     * anything of this migration triggers the control plane itself (a reconcile in {@code before}'s
+     * second may have run before it); one that remembers nothing (restarted) takes a control plane
+     * that ended not before {@code before} as done. Once triggered, it is waited for: an extension that
+     * has just taken the trigger away may not report Processing yet; only a trigger that went
+     * unanswered for the longest back-off is repeated.
+     */
+    static Outcome controlPlaneAfter(Look look, ExtensionFacts controlPlane, ExtensionFacts before) {
+        Instant mark = look.mark();
+        boolean done = mark != null
+                ? controlPlane.readyNotBefore(mark)
+                : !look.triggeredAnything() && controlPlane.readyNotBefore(before.lastUpdateTime());
+        if (done) {
+            return Outcome.done();
+        }
+        String waiting = String.format(CONTROL_PLANE_WAITING, controlPlane.ref());
+        boolean unanswered = mark == null || look.triggeredAt() == null
+                || !look.now().isBefore(look.triggeredAt().plus(look.in().settings().maxBackoff()));
+        if (!controlPlane.ready() || before.lastUpdateTime() == null || !unanswered) {
+            return Outcome.waiting(waiting);
+        }
+        return new Outcome.Waiting(waiting, List.of(new Action.Trigger(Extension.CONTROL_PLANE)), before.lastUpdateTime());
+    }
+
+    /** The addresses, each checked; a malformed one is a problem that names where it stands. */
+    static List<String> checked(List<String> addresses, String where) {
+        addresses.forEach(address -> checked(address, where));
+        return addresses;
+    }
+
+    static void checked(String address, String where) {
+        try {
+            Addresses.family(address);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " has a malformed entry \"" + address + "\"");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.github.shootdualstack.migration;
+
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.IpFamily;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Step 2: the Cluster's copy of the Shoot is synced and the Infrastructure reconciled; done when it
+ * reports an IPv6 node range (and the Cluster is current, which the provider extensions read).
+ */
+final class InfrastructureStep implements StepUnit {
+
+    /** The nodes constraint while the infrastructure and the control plane are prepared. */
+    static final Condition PREPARING = new Condition(Conditions.NODES_TYPE, Condition.PROGRESSING, Conditions.NODES_NOT_MIGRATED,
+            "the infrastructure and the control plane are being prepared for IPv4 and IPv6");
+
+    @Override
+    public Observation needs() {
+        return Observation.GARDEN;
+    }
+
+    @Override
+    public Outcome look(Look look) {
+        GardenFacts garden = look.garden();
+        ExtensionFacts infra = garden.infrastructure();
+        if (!infra.exists()) {
+            return Outcome.blocked(infra.ref() + " not found");
+        }
+        for (String field : List.of("nodes", "pods", "services")) {
+            ExtensionSteps.checked(garden.infrastructureCidrs(field), infra.ref() + " status.networking." + field);
+        }
+        List<Action> sync = new ArrayList<>();
+        String cluster = garden.clusterName();
+        if (cluster != null && !look.target().equals(garden.clusterFamilies())) {
+            sync.add(new Action.SyncCluster(cluster));
+        }
+        if (infra.ready() && Addresses.has(garden.infrastructureCidrs("nodes"), IpFamily.IPV6)) {
+            return sync.isEmpty() ? Outcome.done() : new Outcome.Waiting("syncing Cluster " + cluster, sync, null);
+        }
+        List<Action> trigger = new ArrayList<>(sync);
+        trigger.add(new Action.Trigger(Extension.INFRASTRUCTURE));
+        // the Infrastructure's own time when triggered: a reconcile that answers the trigger ends after it
+        Instant mark = Objects.requireNonNullElse(infra.lastUpdateTime(), Instant.EPOCH);
+        String waiting = "waiting for " + infra.ref() + " to allocate IPv6 ranges";
+        if (look.triggeredAt() == null) {
+            return new Outcome.Waiting(waiting, trigger, mark);
+        }
+        if (infra.failed()) {
+            return ExtensionSteps.retry(look, infra.failure(), infra, trigger, mark);
+        }
+        String standing = ExtensionSteps.standing(look, infra);
+        if (standing != null) {
+            return Outcome.blocked(standing);
+        }
+        if (infra.readyAfter(look.mark())) {
+            return ExtensionSteps.retry(look, infra.ref() + " succeeded but reports no IPv6 range in status.networking.nodes",
+                    infra, trigger, mark);
+        }
+        boolean unanswered = infra.ready() && !look.now().isBefore(look.triggeredAt().plus(look.in().settings().maxBackoff()));
+        return unanswered ? new Outcome.Waiting(waiting, trigger, mark) : Outcome.waiting(waiting);
+    }
+
+    @Override
+    public Constraints constraints(Look look) {
+        return new Constraints(PREPARING, null);
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.shootdualstack.migration;
+
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.IpFamily;
+
+import java.util.List;
+
+/** Step 7: kube-dns is patched in place; done when it has an IPv4 and an IPv6 cluster IP. */
+final class KubeDnsStep implements StepUnit {
+
+    static final String KUBE_DNS = "Service kube-system/kube-dns";
+
+    /** The shoot's Services are looked at too: the report at completion, which follows, names the single-stack ones. */
+    @Override
+    public Observation needs() {
+        return Observation.SHOOT_CLUSTER_WITH_SERVICES;
+    }
+
+    @Override
+    public Outcome look(Look look) {
+        ShootClusterFacts.ServiceFacts service = look.shootCluster().kubeDns();
+        if (service == null) {
+            return Outcome.blocked(KUBE_DNS + " not found in the shoot cluster");
+        }
+        List<String> clusterIPs = ExtensionSteps.checked(service.clusterIPs(), KUBE_DNS + " spec.clusterIPs");
+        if (Addresses.dualStack(clusterIPs)) {
+            return Outcome.done();
+        }
+        String ipv4 = Addresses.first(clusterIPs, IpFamily.IPV4).orElse(null);
+        if (ipv4 == null) {
+            return Outcome.blocked(KUBE_DNS + " has no IPv4 cluster IP");
+        }
+        ExtensionFacts infra = look.garden().infrastructure();
+        String range = Addresses.first(ExtensionSteps.checked(look.garden().infrastructureCidrs("services"),
+                infra.ref() + " status.networking.services"), IpFamily.IPV6).orElse(null);
+        if (range == null) {
+            return Outcome.blocked(infra.ref() + " reports no IPv6 range in status.networking.services");
+        }
+        return new Outcome.Waiting("waiting for " + KUBE_DNS + " to get an IPv6 cluster IP",
+                List.of(new Action.PatchKubeDns(ipv4, Addresses.offset(range, 10))), null);
+    }
+
+    @Override
+    public Constraints constraints(Look look) {
+        return new Constraints(null, new Condition(Conditions.DNS_TYPE, Condition.TRUE, Conditions.DNS_REASON,
+                "every CoreDNS pod has IPv4 and IPv6 addresses; the kube-dns Service is next"));
+    }
+}

@@ -1,0 +1,12 @@
+package io.github.shootdualstack.migration;
+
+/** What a reconcile observes for a step besides the garden. */
+public enum Observation {
+
+    /** The garden alone. */
+    GARDEN,
+    /** The shoot cluster's nodes and CoreDNS. */
+    SHOOT_CLUSTER,
+    /** The shoot cluster with its Services and pods, for kube-dns and the report at completion. */
+    SHOOT_CLUSTER_WITH_SERVICES
+}
