@@ -127,7 +127,8 @@ if present kubectl version --client; then log "kubectl v${KUBE_VERSION}: present
 # read whole before matching: grep -q would stop reading early and fail the pipeline with SIGPIPE
 apiserver_version="$("$OUT/kube-apiserver" --version)"
 [ "$apiserver_version" = "Kubernetes v${KUBE_VERSION}" ] || die "$OUT/kube-apiserver reports '$apiserver_version', not v${KUBE_VERSION}: remove it to build it again"
-etcd_version="$("$OUT/etcd" --version | head -n 1)"
+etcd_version="$("$OUT/etcd" --version)"
+etcd_version="${etcd_version%%$'\n'*}"
 [ "$etcd_version" = "etcd Version: ${ETCD_VERSION}" ] || die "$OUT/etcd reports '$etcd_version', not ${ETCD_VERSION}: remove it to build it again"
 log "ready in $((SECONDS - total_start)) s: kube-apiserver, kubectl and etcd in $OUT"
 echo "$OUT"
