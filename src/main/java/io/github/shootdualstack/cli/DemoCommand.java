@@ -15,6 +15,7 @@ import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,8 +63,30 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Every flag checked before anything starts. */
+    List<String> problems() {
+        List<String> problems = new java.util.ArrayList<>();
+        if (pools < 1 || pools > 26) {
+            problems.add("--pools " + pools + " must be between 1 and 26");
+        }
+        if (nodesPerPool < 1 || nodesPerPool > 250) {
+            problems.add("--nodes " + nodesPerPool + " must be between 1 and 250");
+        }
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+            problems.add("--timeout " + timeout + " must be between 1s and 1h");
+        }
+        return problems;
+    }
+
     @Override
     public Integer call() throws Exception {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
+        }
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
         PrintStream out = System.out;
         LocalLandscape.Builder builder = LocalLandscape.builder().project("dev").shoot("demo");
@@ -77,7 +100,9 @@ final class DemoCommand implements Callable<Integer> {
              LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(speed.extensionDelay),
                      new ShootClusterSimulator.Config(speed.machineDelay, speed.machineDelay), List.of(landscape));
              ShootOperator operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
-                     .withMigration(new Migration.Settings(speed.recheck, Duration.ofSeconds(5), 50)));
+                     .withMigration(new Migration.Settings(speed.recheck, Duration.ofSeconds(5), 50))
+                     // the embedded shoot server's certificate is self-signed: a development setting, never a default
+                     .withAllowInsecureShootConnections(true));
              DemoTimeline timeline = new DemoTimeline(out, garden.client(), local.shootClient(landscape), landscape)) {
             operator.start();
             KubernetesClient client = garden.client();

@@ -16,7 +16,13 @@ public final class Main {
 
     public static CommandLine commandLine() {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .registerConverter(java.time.Duration.class, Durations::parse);
+                .registerConverter(java.time.Duration.class, text -> {
+                    try {
+                        return Durations.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        throw new CommandLine.TypeConversionException(e.getMessage());
+                    }
+                });
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -15,10 +15,12 @@ import picocli.CommandLine.Option;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.regex.Pattern;
 
 /** Runs the operator against the garden cluster of {@code KUBECONFIG} (or the in-cluster config). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -69,6 +71,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Name of the Lease (default: ${DEFAULT-VALUE}).")
     String leaderElectionName;
 
+    @Option(names = "--allow-insecure-shoot-connections", defaultValue = "false",
+            description = {"Development only: accept shoot kubeconfigs with insecure-skip-tls-verify: true or a plain http server.",
+                    "Without it such a Shoot is shown an error naming its Secret."})
+    boolean allowInsecureShootConnections;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "plain",
             description = "plain or json (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
@@ -76,8 +83,57 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SELECTOR = Pattern.compile("[A-Za-z0-9./_=!,()\\s-]+");
+    private static final Duration LONGEST = Duration.ofHours(24);
+
+    /** Every flag checked before anything starts: each impossible value named with what is allowed. */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (recheckInterval.compareTo(Duration.ofSeconds(1)) < 0 || recheckInterval.compareTo(LONGEST) > 0) {
+            problems.add("--recheck-interval " + recheckInterval + " must be between 1s and 24h");
+        }
+        if (maxBackoff.compareTo(recheckInterval) < 0 || maxBackoff.compareTo(LONGEST) > 0) {
+            problems.add("--max-backoff " + maxBackoff + " must be at least --recheck-interval and at most 24h");
+        }
+        if (routeWarningNodes < 0) {
+            problems.add("--route-warning-nodes " + routeWarningNodes + " must not be negative");
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            problems.add("--http-port " + httpPort + " must be between 0 (any free port) and 65535");
+        }
+        for (String namespace : namespaces) {
+            if (!DNS_LABEL.matcher(namespace).matches()) {
+                problems.add("--namespace \"" + shown(namespace) + "\" is not a namespace name (lower-case letters, digits and '-', at most 63)");
+            }
+        }
+        if (selector != null && (selector.isBlank() || !SELECTOR.matcher(selector).matches())) {
+            problems.add("--selector \"" + shown(selector) + "\" is not a label selector such as 'dualstack=enabled,tier!=dev'");
+        }
+        if (leaderElection) {
+            if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
+                problems.add("--leader-election-namespace \"" + shown(leaderElectionNamespace) + "\" is not a namespace name");
+            }
+            if (!DNS_SUBDOMAIN.matcher(leaderElectionName).matches()) {
+                problems.add("--leader-election-name \"" + shown(leaderElectionName) + "\" is not a Lease name (a DNS subdomain)");
+            }
+        }
+        return problems;
+    }
+
+    /** A value as a message shows it: on one line, and cut when long. */
+    private static String shown(String value) {
+        String line = value.replaceAll("\\p{Cntrl}", "?");
+        return line.length() > 80 ? line.substring(0, 80) + "…" : line;
+    }
+
     @Override
     public Integer call() throws Exception {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
+        }
         logFormat.apply();
         LeaderElectionSettings election = null;
         if (leaderElection) {
@@ -90,7 +146,10 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC());
+                Clock.systemUTC(), allowInsecureShootConnections);
+        if (allowInsecureShootConnections) {
+            LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
+        }
         Config garden = Config.autoConfigure(null);
         LOG.info("Garden cluster: {}", garden.getMasterUrl());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -54,6 +54,14 @@ public final class Addresses {
         }
     }
 
+    /** Whether the CIDR's range holds the address {@code offset} above its base (a plain address holds only itself). */
+    public static boolean holds(String cidr, int offset) {
+        int bits = parse(cidr).getAddress().length * 8;
+        String[] parts = cidr.trim().split("/", -1);
+        int hostBits = bits - (parts.length == 2 ? Integer.parseInt(parts[1]) : bits);
+        return hostBits >= 31 || offset < (1 << hostBits);
+    }
+
     /** RFC 5952 text: lower case, no leading zeros, the longest run of zero groups as "::". */
     public static String canonicalIpv6(byte[] bytes) {
         int[] groups = new int[8];

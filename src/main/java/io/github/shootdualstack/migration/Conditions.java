@@ -1,6 +1,7 @@
 package io.github.shootdualstack.migration;
 
 import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.Texts;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -59,7 +60,8 @@ public final class Conditions {
 
     private static Condition merge(Condition existing, Condition wanted, Instant now) {
         String time = timestamp(now);
-        Condition merged = new Condition(wanted.getType(), wanted.getStatus(), wanted.getReason(), wanted.getMessage());
+        Condition merged = new Condition(wanted.getType(), wanted.getStatus(), wanted.getReason(),
+                wanted.getMessage() == null ? null : Texts.cut(wanted.getMessage(), Texts.STATUS_MESSAGE_LIMIT));
         merged.setCodes(wanted.getCodes());
         if (existing == null) {
             merged.setLastTransitionTime(time);
@@ -68,8 +70,8 @@ public final class Conditions {
         }
         existing.additionalProperties().forEach(merged::setAdditionalProperty);
         boolean flipped = !Objects.equals(existing.getStatus(), wanted.getStatus());
-        boolean reworded = !Objects.equals(existing.getReason(), wanted.getReason())
-                || !Objects.equals(existing.getMessage(), wanted.getMessage());
+        boolean reworded = !Objects.equals(existing.getReason(), merged.getReason())
+                || !Objects.equals(existing.getMessage(), merged.getMessage());
         merged.setLastTransitionTime(flipped || existing.getLastTransitionTime() == null ? time : existing.getLastTransitionTime());
         merged.setLastUpdateTime(flipped || reworded || existing.getLastUpdateTime() == null ? time : existing.getLastUpdateTime());
         return merged;

@@ -36,6 +36,10 @@ final class KubeDnsStep implements StepUnit {
         if (range == null) {
             return Outcome.blocked(infra.ref() + " reports no IPv6 range in status.networking.services");
         }
+        if (!Addresses.holds(range, 10)) {
+            return Outcome.blocked(infra.ref() + " reports the IPv6 service range " + range
+                    + ", too small for the kube-dns address (the range's base + 10)");
+        }
         return new Outcome.Waiting("waiting for " + KUBE_DNS + " to get an IPv6 cluster IP",
                 List.of(new Action.PatchKubeDns(ipv4, Addresses.offset(range, 10))), null);
     }

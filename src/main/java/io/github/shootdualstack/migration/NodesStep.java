@@ -44,11 +44,11 @@ final class NodesStep implements StepUnit {
         String requested = operation.substring(ROLLOUT_WORKERS.length()).trim();
         List<String> pools = requested.equals("*") ? known
                 : Arrays.stream(requested.split(",")).map(String::trim).filter(p -> !p.isEmpty()).toList();
-        List<String> unknown = pools.stream().filter(p -> !known.contains(p)).toList();
+        List<String> unknown = pools.stream().filter(p -> !known.contains(p)).distinct().toList();
         if (pools.isEmpty() || !unknown.isEmpty()) {
-            return Outcome.blocked("annotation " + Extension.OPERATION_ANNOTATION + "=" + operation
-                    + " names no known worker pool" + (unknown.isEmpty() ? "" : " (unknown: " + String.join(", ", unknown) + ")")
-                    + "; pools with a MachineDeployment: " + String.join(", ", known));
+            return Outcome.blocked("annotation " + Extension.OPERATION_ANNOTATION + "=" + shortened(operation, 120)
+                    + " names no known worker pool" + (unknown.isEmpty() ? "" : " (unknown: " + listed(unknown) + ")")
+                    + "; pools with a MachineDeployment: " + listed(known));
         }
         return new Outcome.Waiting(waiting, List.of(new Action.RollWorkers(pools, rolloutValue(look))), null);
     }
@@ -99,6 +99,16 @@ final class NodesStep implements StepUnit {
                 return false;
             }
         }).count();
+    }
+
+    /** An annotation value as a message quotes it: cut when long, so that the message stays readable. */
+    private static String shortened(String value, int length) {
+        return value.length() <= length ? value : value.substring(0, length) + "... (" + value.length() + " characters)";
+    }
+
+    private static String listed(List<String> names) {
+        return names.size() <= 10 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
     }
 
     static String count(long migrated, int total) {

@@ -5,6 +5,7 @@ import io.github.shootdualstack.shoot.IpFamily;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.StatusNetworking;
+import io.github.shootdualstack.shoot.Texts;
 
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +33,7 @@ final class Reports {
         next.setType(LastOperation.TYPE_RECONCILE);
         next.setState(state);
         next.setProgress(progress);
+        description = Texts.cut(description, Texts.STATUS_MESSAGE_LIMIT);
         next.setDescription(description);
         boolean same = current != null && Objects.equals(current.getType(), next.getType())
                 && Objects.equals(current.getState(), state) && Objects.equals(current.getProgress(), progress)

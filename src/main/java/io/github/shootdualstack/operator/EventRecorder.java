@@ -9,13 +9,13 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Decision;
+import io.github.shootdualstack.shoot.Texts;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -65,7 +65,7 @@ public final class EventRecorder {
     public EventRecorder(KubernetesClient client, Clock clock, String instance) {
         this.client = client;
         this.clock = clock;
-        this.instance = truncate(Objects.requireNonNullElse(instance, "unknown"), INSTANCE_LIMIT);
+        this.instance = Texts.cut(Objects.requireNonNullElse(instance, "unknown"), INSTANCE_LIMIT);
     }
 
     /** This replica's name: the pod's host name, as the Deployment gives it. */
@@ -85,7 +85,7 @@ public final class EventRecorder {
         String namespace = shoot.getMetadata().getNamespace();
         String shootName = shoot.getMetadata().getName();
         String type = event.warning() ? "Warning" : "Normal";
-        String message = truncate(event.message(), MESSAGE_LIMIT);
+        String message = Texts.cut(event.message(), MESSAGE_LIMIT);
         String key = String.join("\u0000", namespace, shootName, shoot.getMetadata().getUid(), type, event.reason(), message);
         Instant now = clock.instant();
         try {
@@ -151,21 +151,5 @@ public final class EventRecorder {
                 .build();
         Event created = client.v1().events().inNamespace(namespace).resource(built).create();
         return new Recorded(namespace, created.getMetadata().getName(), 1);
-    }
-
-    /**
-     * {@code text} cut to at most {@code maxBytes} bytes of UTF-8, never inside a character, and
-     * ending in "..." when cut.
-     */
-    static String truncate(String text, int maxBytes) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= maxBytes) {
-            return text;
-        }
-        int end = maxBytes - 3;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--; // a continuation byte: step back to the start of its character
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8) + "...";
     }
 }

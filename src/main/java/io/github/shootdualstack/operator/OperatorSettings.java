@@ -12,27 +12,35 @@ import java.util.Set;
  * @param labelSelector   only Shoots with these labels; {@code null} for all
  * @param serverSideApply write the status by server-side apply instead of a JSON patch
  * @param leaderElection  {@code null} to run without leader election
+ * @param allowInsecureShootConnections accept shoot kubeconfigs whose server's certificate is not verified
+ *                        ({@code insecure-skip-tls-verify: true}) or that use plain {@code http}: for development
+ *                        and the embedded local servers only
  */
 public record OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration,
-                               boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock) {
+                               boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock,
+                               boolean allowInsecureShootConnections) {
 
     public static OperatorSettings defaults() {
-        return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC());
+        return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false);
+    }
+
+    public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow);
     }
 
     public OperatorSettings withMigration(Migration.Settings settings) {
-        return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock);
+        return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections);
     }
 
     public OperatorSettings withClock(Clock newClock) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections);
     }
 
     public OperatorSettings withNamespaces(Set<String> watched) {
-        return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock);
+        return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections);
     }
 
     public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections);
     }
 }

@@ -28,7 +28,7 @@ public final class ShootOperator implements AutoCloseable {
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
-        this.shootClusters = new ShootClusters(garden, metrics.apiRequests("shoot"));
+        this.shootClusters = new ShootClusters(garden, metrics.apiRequests("shoot"), settings.allowInsecureShootConnections());
         LeaderElectionSettings election = settings.leaderElection();
         this.operator = new Operator(o -> {
             o.withKubernetesClient(garden)

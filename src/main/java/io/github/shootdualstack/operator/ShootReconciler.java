@@ -22,6 +22,7 @@ import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
+import io.github.shootdualstack.shoot.Texts;
 import io.github.shootdualstack.shootcluster.ShootAccessException;
 import io.github.shootdualstack.shootcluster.ShootCluster;
 import io.github.shootdualstack.shootcluster.ShootClusters;
@@ -165,7 +166,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             // optimistic locking at work (another writer came first): retried on the latest Shoot, nothing to report
             return ErrorStatusUpdateControl.defaultErrorProcessing();
         }
-        String description = ErrorMessages.of(e);
+        String description = Texts.cut(ErrorMessages.of(e), Texts.STATUS_MESSAGE_LIMIT);
         String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         // already reported: by the operator's memory, not by the last operation another controller may rewrite
         if (!description.equals(reportedFailures.get(key))) {

@@ -32,10 +32,13 @@ public final class Fabric8ShootCluster implements ShootCluster {
 
     private final KubernetesClient client;
     private final String shootRef;
+    private final String secretRef;
 
-    public Fabric8ShootCluster(KubernetesClient client, String shootRef) {
+    /** @param secretRef the Secret the client's kubeconfig came from, named when the server's certificate is refused */
+    public Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef) {
         this.client = client;
         this.shootRef = shootRef;
+        this.secretRef = secretRef;
     }
 
     @Override
@@ -90,8 +93,20 @@ public final class Fabric8ShootCluster implements ShootCluster {
             String cause = e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Optional.ofNullable(e.getStatus())
                     .map(s -> s.getMessage()).orElse(e.getMessage()) : rootMessage(e);
             throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
-                    + client.getConfiguration().getMasterUrl() + ": " + cause, e);
+                    + client.getConfiguration().getMasterUrl() + ": " + cause + (tlsRefused(e)
+                    ? " (the server's certificate is not signed by the CA in certificate-authority-data of " + secretRef + ")" : ""), e);
         }
+    }
+
+    /** The TLS handshake failed on the server's certificate. */
+    private static boolean tlsRefused(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof java.security.cert.CertPathBuilderException
+                    || cause instanceof java.security.cert.CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String rootMessage(Throwable e) {

@@ -6,11 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,8 +16,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Clients to shoot clusters, built from each Shoot's {@code <shoot>.kubeconfig} Secret: reused while
- * the Secret is unchanged, rebuilt when it changes, closed when no longer needed.
+ * Clients to shoot clusters, built from each Shoot's {@code <shoot>.kubeconfig} Secret read as data
+ * ({@link ShootKubeconfig}): reused while the Secret is unchanged, rebuilt when it changes, closed
+ * when no longer needed.
  */
 public final class ShootClusters implements AutoCloseable {
 
@@ -28,15 +27,21 @@ public final class ShootClusters implements AutoCloseable {
 
     private final KubernetesClient garden;
     private final Interceptor requestCounter;
+    private final boolean allowInsecure;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     private record Connection(String secretVersion, KubernetesClient client) {
     }
 
-    /** @param requestCounter sees every request to a shoot cluster (for the metrics) */
-    public ShootClusters(KubernetesClient garden, Interceptor requestCounter) {
+    /**
+     * @param requestCounter sees every request to a shoot cluster (for the metrics)
+     * @param allowInsecure  accept shoot kubeconfigs with {@code insecure-skip-tls-verify: true} or a plain
+     *                       {@code http} server (development only)
+     */
+    public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure) {
         this.garden = garden;
         this.requestCounter = requestCounter;
+        this.allowInsecure = allowInsecure;
     }
 
     /** The shoot cluster of a Shoot; throws {@link ShootAccessException} naming what is wrong. */
@@ -57,14 +62,14 @@ public final class ShootClusters implements AutoCloseable {
         Connection connection = connections.get(key);
         String version = secret.getMetadata().getResourceVersion();
         if (connection == null || !connection.secretVersion().equals(version)) {
-            KubernetesClient client = build(secret, secretRef, requestCounter);
+            KubernetesClient client = build(secret, secretRef);
             Connection previous = connections.put(key, new Connection(version, client));
             if (previous != null) {
                 previous.client().close();
             }
             connection = connections.get(key);
         }
-        return new Fabric8ShootCluster(connection.client(), "Shoot " + key);
+        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef);
     }
 
     /** Closes the client of a Shoot that no longer needs one. */
@@ -97,63 +102,36 @@ public final class ShootClusters implements AutoCloseable {
         connections.clear();
     }
 
-    private static KubernetesClient build(Secret secret, String secretRef, Interceptor requestCounter) {
+    private KubernetesClient build(Secret secret, String secretRef) {
         String encoded = secret.getData() == null ? null : secret.getData().get(KUBECONFIG_KEY);
         String kubeconfig = encoded != null ? decode(encoded, secretRef)
                 : secret.getStringData() == null ? null : secret.getStringData().get(KUBECONFIG_KEY);
         if (kubeconfig == null || kubeconfig.isBlank()) {
             throw new ShootAccessException(secretRef + " has no key \"" + KUBECONFIG_KEY + "\"");
         }
-        Config config = clientConfig(kubeconfig, secretRef);
+        Config config = ShootKubeconfig.clientConfig(kubeconfig, secretRef, allowInsecure);
         // fail fast: an unreachable shoot is reported and retried with back-off, not waited for here
         config.setConnectionTimeout(5_000);
         config.setRequestTimeout(10_000);
         config.setRequestRetryBackoffLimit(0);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
-        return new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
-                        .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())).build();
+        try {
+            return new KubernetesClientBuilder().withConfig(config)
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
+                            .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())).build();
+        } catch (RuntimeException e) {
+            // the key or certificate did not load; the message names the Secret, never its content
+            throw new ShootAccessException("the credentials in " + secretRef + " could not be used: "
+                    + rootClass(e) + " (check client-certificate-data, client-key-data and certificate-authority-data)");
+        }
     }
 
-    /** The client configuration of a kubeconfig; without a server fabric8 fails with a NullPointerException, so that is checked first. */
-    private static Config clientConfig(String kubeconfig, String secretRef) {
-        io.fabric8.kubernetes.api.model.Config parsed;
-        try {
-            parsed = Serialization.unmarshal(kubeconfig, io.fabric8.kubernetes.api.model.Config.class);
-        } catch (RuntimeException e) {
-            throw malformed(secretRef, e);
-        }
-        boolean namesServer = parsed != null && parsed.getClusters() != null && parsed.getClusters().stream()
-                .anyMatch(c -> c.getCluster() != null && c.getCluster().getServer() != null && !c.getCluster().getServer().isBlank());
-        if (!namesServer) {
-            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
-        }
-        Config config;
-        try {
-            config = Config.fromKubeconfig(kubeconfig);
-        } catch (RuntimeException e) {
-            throw malformed(secretRef, e);
-        }
-        if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-            throw new ShootAccessException("the kubeconfig in " + secretRef + " names no server");
-        }
-        return config;
-    }
-
-    /**
-     * What the parser found wrong, on one line and without the excerpt of the input that its
-     * message quotes: a kubeconfig holds credentials, and this text goes to the Shoot and its events.
-     */
-    private static ShootAccessException malformed(String secretRef, RuntimeException e) {
+    private static String rootClass(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String problem = root instanceof MarkedYamlEngineException yaml && yaml.getProblem() != null
-                ? "not valid YAML" + yaml.getProblemMark()
-                        .map(mark -> " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)).orElse("") + ": " + yaml.getProblem()
-                : "not a kubeconfig (" + root.getClass().getSimpleName() + ")";
-        return new ShootAccessException("the kubeconfig in " + secretRef + " is malformed: " + problem, e);
+        return root.getClass().getSimpleName();
     }
 
     private static String decode(String encoded, String secretRef) {

@@ -77,7 +77,12 @@ public final class ChartRbac {
 
     /** The grants of the chart's default values to the Deployment's ServiceAccount. */
     public static ChartRbac defaults() {
-        Manifests manifests = Manifests.of(HelmChart.template());
+        return of(null);
+    }
+
+    /** The grants to the Deployment's ServiceAccount with the defaults overridden by these values ({@code null}: none). */
+    public static ChartRbac of(String valuesYaml) {
+        Manifests manifests = Manifests.of(HelmChart.template(valuesYaml));
         Deployment deployment = manifests.one(Deployment.class);
         Subject account = new SubjectBuilder().withKind("ServiceAccount")
                 .withName(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
@@ -107,7 +112,12 @@ public final class ChartRbac {
      * its ServiceAccount and every role and binding, in an order an API server accepts them.
      */
     public static List<HasMetadata> defaultIdentityObjects() {
-        Manifests manifests = Manifests.of(HelmChart.template());
+        return identityObjects(null);
+    }
+
+    /** As {@link #defaultIdentityObjects()}, with the defaults overridden by these values. */
+    public static List<HasMetadata> identityObjects(String valuesYaml) {
+        Manifests manifests = Manifests.of(HelmChart.template(valuesYaml));
         List<HasMetadata> objects = new ArrayList<>();
         objects.addAll(manifests.all(ServiceAccount.class));
         objects.addAll(manifests.all(ClusterRole.class));

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
+import io.github.shootdualstack.testing.RequestAttributes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -224,6 +225,30 @@ class HelmChartTest {
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
         });
         assertThat(role.getAggregationRule()).isNull();
+    }
+
+    @Test
+    void watchingSomeNamespaces_shootsEventsAndSecretsAreGrantedByRolesInThoseNamespacesOnly() {
+        ChartRbac rbac = ChartRbac.of("watch: {namespaces: [garden-dev, garden-prod]}\n");
+        Manifests manifests = Manifests.of(HelmChart.template("watch: {namespaces: [garden-dev, garden-prod]}\n"));
+
+        assertThat(manifests.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
+                .doesNotContain("secrets", "shoots", "shoots/status", "events");
+        assertThat(manifests.all(Role.class)).filteredOn(role -> !role.getMetadata().getName().endsWith("-leader-election"))
+                .extracting(role -> role.getMetadata().getNamespace())
+                .containsExactlyInAnyOrder("garden-dev", "garden-prod");
+        for (String namespace : List.of("garden-dev", "garden-prod")) {
+            assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/" + namespace + "/secrets/prod.kubeconfig")
+                    .orElseThrow())).as("a kubeconfig Secret in %s", namespace).isPresent();
+            assertThat(rbac.allowing(RequestAttributes.of("PATCH", "/apis/core.gardener.cloud/v1beta1/namespaces/" + namespace
+                    + "/shoots/prod/status").orElseThrow())).isPresent();
+        }
+        assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/garden-other/secrets/prod.kubeconfig")
+                .orElseThrow())).as("a Secret in a namespace not watched").isEmpty();
+        assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/garden-dev/secrets").orElseThrow()))
+                .as("Secrets are never listed").isEmpty();
+        assertThat(rbac.allowing(RequestAttributes.of("GET", "/apis/extensions.gardener.cloud/v1alpha1/namespaces/"
+                + "shoot--dev--prod/infrastructures/prod").orElseThrow())).as("the technical namespaces' resources").isPresent();
     }
 
     @Test

@@ -125,7 +125,8 @@ class BadWorldTest {
 
         replaceKubeconfig(WITHOUT_SERVER);
 
-        assertBlocked("Step 4/7 Nodes: the kubeconfig in Secret garden-dev/prod.kubeconfig names no server");
+        assertBlocked("Step 4/7 Nodes: the kubeconfig in Secret garden-dev/prod.kubeconfig names no server"
+                + " (clusters[shoot].cluster.server)");
         assertThat(operatorShootWrites()).isEmpty();
 
         replaceKubeconfigData(secret.getData());
@@ -326,19 +327,15 @@ class BadWorldTest {
     }
 
     private Resource<Secret> kubeconfigSecret() {
-        return world.gardenClient().secrets().inNamespace(world.landscape.projectNamespace())
-                .withName(world.landscape.kubeconfigSecretName());
+        return world.kubeconfigSecret();
     }
 
     private void replaceKubeconfig(String kubeconfig) {
-        replaceKubeconfigData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))));
+        world.replaceKubeconfig(kubeconfig);
     }
 
     private void replaceKubeconfigData(Map<String, String> data) {
-        kubeconfigSecret().edit(secret -> {
-            secret.setData(data);
-            return secret;
-        });
+        world.replaceKubeconfigData(data);
     }
 
     private Resource<GenericKubernetesResource> extension(ExtensionKind kind) {

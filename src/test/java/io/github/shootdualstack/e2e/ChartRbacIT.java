@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.deploy.ChartRbac;
 import io.github.shootdualstack.garden.ExtensionKind;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -71,13 +74,46 @@ class ChartRbacIT {
         }
     }
 
-    /** Applies the chart's identity objects, the ClusterRole changed by {@code clusterRole}; returns the ServiceAccount. */
+    @Test
+    void watchingOneProject_itsSecretsAreReadableThereOnly_andTheMigrationCompletes() {
+        try (RealMigrationHarness world = new RealMigrationHarness("rbac-project")) {
+            String project = world.landscape.projectNamespace();
+            String account = installIdentity(world.garden.client(), "watch: {namespaces: [" + project + "]}\n", UnaryOperator.identity());
+            try {
+                world.startOperator(world.garden.configAs(ChartRbac.NAMESPACE, account), world.settings(false));
+                world.requestDualStack();
+                world.awaitStep("Nodes");
+                world.annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=*");
+                world.awaitCompleted();
+
+                try (KubernetesClient asAccount = new KubernetesClientBuilder()
+                        .withConfig(world.garden.configAs(ChartRbac.NAMESPACE, account)).build()) {
+                    String secret = world.landscape.kubeconfigSecretName();
+                    assertThat(asAccount.secrets().inNamespace(project).withName(secret).get()).as("in the watched project").isNotNull();
+                    assertThatThrownBy(() -> asAccount.secrets().inNamespace("kube-system").withName("any").get())
+                            .as("in any other namespace").isInstanceOf(KubernetesClientException.class)
+                            .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(403));
+                    assertThatThrownBy(() -> asAccount.secrets().inNamespace(project).list())
+                            .as("never listed").isInstanceOf(KubernetesClientException.class);
+                }
+            } finally {
+                installIdentity(world.garden.client(), UnaryOperator.identity());
+            }
+        }
+    }
+
+    /** Applies the chart's default identity objects, the ClusterRole changed by {@code clusterRole}; returns the ServiceAccount. */
     private static String installIdentity(KubernetesClient garden, UnaryOperator<ClusterRole> clusterRole) {
+        return installIdentity(garden, null, clusterRole);
+    }
+
+    /** Applies the chart's identity objects for these values, the ClusterRole changed by {@code clusterRole}. */
+    private static String installIdentity(KubernetesClient garden, String valuesYaml, UnaryOperator<ClusterRole> clusterRole) {
         if (garden.namespaces().withName(ChartRbac.NAMESPACE).get() == null) {
             garden.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ChartRbac.NAMESPACE).endMetadata().build())
                     .create();
         }
-        for (HasMetadata object : ChartRbac.defaultIdentityObjects()) {
+        for (HasMetadata object : ChartRbac.identityObjects(valuesYaml)) {
             HasMetadata applied = object instanceof ClusterRole role ? clusterRole.apply(Serialization.clone(role)) : object;
             if (!(applied instanceof ClusterRole) && !applied.getKind().startsWith("Cluster")
                     && applied.getMetadata().getNamespace() == null) {

@@ -72,7 +72,7 @@ class LeaderElectionTest {
     private ShootOperator start(String identity) {
         OperatorSettings settings = OperatorSettings.defaults().withMigration(MigrationHarness.FAST)
                 .withLeaderElection(MigrationHarness.shortLease(LEASE_NAMESPACE, identity));
-        return new ShootOperator(world.gardenClient().getConfiguration(), settings).start();
+        return new ShootOperator(world.gardenClient().getConfiguration(), settings.withAllowInsecureShootConnections(true)).start();
     }
 
     private String holder() {

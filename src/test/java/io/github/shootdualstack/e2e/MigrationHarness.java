@@ -2,6 +2,7 @@ package io.github.shootdualstack.e2e;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,8 +23,10 @@ import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.RequestLog;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -93,7 +96,8 @@ final class MigrationHarness implements AutoCloseable {
     }
 
     ShootOperator startOperator(OperatorSettings settings) {
-        operator = new ShootOperator(garden.client().getConfiguration(), settings).start();
+        // the local shoot servers are reached without verified TLS
+        operator = new ShootOperator(garden.client().getConfiguration(), settings.withAllowInsecureShootConnections(true)).start();
         return operator;
     }
 
@@ -193,6 +197,22 @@ final class MigrationHarness implements AutoCloseable {
         List<RequestLog.Request> writes = new ArrayList<>(gardenRequests.writesSince(gardenMark, RequestLog.byOperator()));
         writes.addAll(shootRequests.writesSince(shootMark, RequestLog.byOperator()));
         return writes;
+    }
+
+    /** The Shoot's {@code <shoot>.kubeconfig} Secret in the garden. */
+    Resource<Secret> kubeconfigSecret() {
+        return garden.client().secrets().inNamespace(landscape.projectNamespace()).withName(landscape.kubeconfigSecretName());
+    }
+
+    void replaceKubeconfig(String kubeconfig) {
+        replaceKubeconfigData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    void replaceKubeconfigData(Map<String, String> data) {
+        kubeconfigSecret().edit(secret -> {
+            secret.setData(data);
+            return secret;
+        });
     }
 
     List<String> constraintStates() {

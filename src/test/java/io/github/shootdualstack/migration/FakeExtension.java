@@ -68,6 +68,14 @@ final class FakeExtension {
         return this;
     }
 
+    /** Its status has a last operation without a state (and without a time). */
+    FakeExtension withoutState() {
+        triggerPending = false;
+        state = null;
+        lastUpdateTime = null;
+        return this;
+    }
+
     FakeExtension removed() {
         exists = false;
         return this;

@@ -87,9 +87,9 @@ class EventRecorderTest {
     @Test
     void truncate_stepsBackToTheStartOfACharacter() {
         // "€" is three bytes: cutting at 5 bytes keeps "a", then "..."
-        assertThat(EventRecorder.truncate("a€€€", 7)).isEqualTo("a€...");
-        assertThat(EventRecorder.truncate("a€€€", 6)).isEqualTo("a...");
-        assertThat(EventRecorder.truncate("a€€", 7)).isEqualTo("a€€");
+        assertThat(io.github.shootdualstack.shoot.Texts.cut("a€€€", 7)).isEqualTo("a€...");
+        assertThat(io.github.shootdualstack.shoot.Texts.cut("a€€€", 6)).isEqualTo("a...");
+        assertThat(io.github.shootdualstack.shoot.Texts.cut("a€€", 7)).isEqualTo("a€€");
     }
 
     private List<Event> events() {

@@ -9,11 +9,15 @@ import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.TestShoots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Shoot clients: reused while the kubeconfig Secret is unchanged, rebuilt when it changes, closed when gone. */
 class ShootClustersTest {
@@ -21,7 +25,7 @@ class ShootClustersTest {
     LocalApiServer garden = LocalApiServer.start();
     LocalApiServer first = LocalApiServer.start();
     LocalApiServer second = LocalApiServer.start();
-    ShootClusters clusters = new ShootClusters(garden.client(), new Interceptor() { });
+    ShootClusters clusters = new ShootClusters(garden.client(), new Interceptor() { }, true);
     Shoot shoot = TestShoots.ipv4("garden-dev", "prod");
 
     @AfterEach
@@ -50,10 +54,30 @@ class ShootClustersTest {
         assertThat(clusters.open()).isZero();
     }
 
+    @Test
+    void execKubeconfig_refusedBeforeAnyClientIsBuilt_andNothingRuns(@TempDir Path dir) {
+        Path marker = dir.resolve("ran");
+        String exec = Kubeconfigs.forServer("prod", first.url()).replace("token: \"local\"", "token: \"local\"\n"
+                + "    exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/sh\n"
+                + "      args: [\"-c\", \"touch " + marker + "\"]\n      interactiveMode: Never");
+        assertThat(exec).contains("exec:");
+        kubeconfig(exec);
+
+        assertThatThrownBy(() -> clusters.of(shoot).observe(false)).isInstanceOf(ShootAccessException.class)
+                .hasMessage("the kubeconfig in Secret garden-dev/prod.kubeconfig has users[prod].user.exec (a program to run):"
+                        + " only a bearer token or an inline client certificate and key are used; nothing is run and no file is read");
+        assertThat(marker).doesNotExist();
+        assertThat(clusters.open()).isZero();
+    }
+
     private void kubeconfigPointingAt(LocalApiServer server) {
+        kubeconfig(Kubeconfigs.forServer("prod", server.url()));
+    }
+
+    private void kubeconfig(String kubeconfig) {
         garden.client().secrets().inNamespace("garden-dev").resource(new SecretBuilder()
                 .withNewMetadata().withNamespace("garden-dev").withName("prod.kubeconfig").endMetadata()
-                .withStringData(Map.of("kubeconfig", Kubeconfigs.forServer("prod", server.url())))
+                .withStringData(Map.of("kubeconfig", kubeconfig))
                 .build()).createOr(op -> op.update());
     }
 }
