@@ -41,9 +41,18 @@ public final class GardenActions {
         trigger(ExtensionKind.NETWORK, namespace, name);
     }
 
-    /** Replaces {@code Cluster.spec.shoot} with a copy of the Shoot, as provider extensions read it. */
+    /**
+     * Replaces {@code Cluster.spec.shoot} with a copy of the Shoot, as provider extensions read it: the
+     * whole Shoot, read for it (the cache keeps only what the operator reads), without its managedFields.
+     */
     public void syncCluster(String clusterName, Shoot shoot) {
-        Object copy = Serialization.jsonMapper().convertValue(shoot, Map.class);
+        Shoot full = garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
+                .withName(shoot.getMetadata().getName()).get();
+        if (full == null) {
+            return; // deleted meanwhile: nothing to copy
+        }
+        full.getMetadata().setManagedFields(null);
+        Object copy = Serialization.jsonMapper().convertValue(full, Map.class);
         ExtensionKind.CLUSTER.in(garden).withName(clusterName)
                 .patch(Patches.JSON, Patches.body(List.of(Map.of("op", "add", "path", "/spec/shoot", "value", copy))));
     }

@@ -17,8 +17,9 @@ final class ControlPlaneStep implements StepUnit {
             return Outcome.blocked(controlPlane.ref() + " not found");
         }
         if (controlPlane.failed()) {
+            // the retry is the reconcile after the Infrastructure: its success completes the step
             return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane,
-                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), null);
+                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), look.garden().infrastructure().lastUpdateTime());
         }
         String standing = ExtensionSteps.standing(look, controlPlane);
         if (standing != null) {

@@ -10,10 +10,9 @@ final class KubeDnsStep implements StepUnit {
 
     static final String KUBE_DNS = "Service kube-system/kube-dns";
 
-    /** The shoot's Services are looked at too: the report at completion, which follows, names the single-stack ones. */
     @Override
     public Observation needs() {
-        return Observation.SHOOT_CLUSTER_WITH_SERVICES;
+        return Observation.SHOOT_CLUSTER;
     }
 
     @Override

@@ -130,8 +130,8 @@ public final class Migration {
         if (!starting && resumed == null) {
             return idle(requested);
         }
-        MigrationRecord record = resumed == null ? null : report(resumed, requested);
         Step current = resumed == null ? Step.INFRASTRUCTURE : reportedStep(resumed);
+        MigrationRecord record = resumed == null ? null : report(current, requested);
         if (shoot.getSpec().getHibernation() != null && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
             return processing(current, "dual-stack migration paused: the Shoot is hibernated", null);
         }
@@ -184,10 +184,16 @@ public final class Migration {
         Duration backoff = backoff();
         Step step = from;
         while (true) {
+            record.setStep(step.displayName());
             StepRecord entry = entry(record, step);
             StepUnit unit = step.unit();
             Look look = new Look(in, step, target, triggeredAt.get(step), marks.get(step), backoff);
-            if (unit.needs() != Observation.GARDEN && in.shootCluster() == null) {
+            boolean observed = switch (unit.needs()) {
+                case GARDEN -> true;
+                case SHOOT_CLUSTER -> in.shootCluster() != null;
+                case SHOOT_CLUSTER_WITH_SERVICES -> in.shootCluster() != null && in.shootCluster().report() != null;
+            };
+            if (!observed) {
                 return in.shootProblem() != null ? blocked(step, look, in.shootProblem()) : decision(step, null, unit.needs());
             }
             Outcome outcome;
@@ -242,14 +248,15 @@ public final class Migration {
     }
 
     /**
-     * Nothing to migrate. A refusal the Shoot still shows is replaced by the acceptance: that keeps
-     * the report true (it decides nothing about the migration).
+     * Nothing to migrate. A refusal the operator reported (by its memory, never by reading the last
+     * operation back) is followed by the acceptance.
      */
     private Decision idle(List<String> families) {
+        boolean refusalReported = problem != null && problem.step() == null;
         problem = null;
         windowLiftedAt = null;
         LastOperation last = status.getLastOperation();
-        if (last != null && LastOperation.STATE_ERROR.equals(last.getState()) && IpFamilyRules.isRefusal(last.getDescription())) {
+        if (refusalReported) {
             String message = "spec.networking.ipFamilies " + IpFamily.format(families) + " accepted";
             status.setLastOperation(Reports.lastOperation(last, LastOperation.STATE_SUCCEEDED, 100, message, in.now()));
             events.add(Event.normal("IPFamiliesAccepted", shootRef() + ": " + message));
@@ -378,23 +385,18 @@ public final class Migration {
             record.setStartedAt(since.getLastTransitionTime() != null ? since.getLastTransitionTime() : now());
             status.setDualStackMigration(record);
         }
-        Step shown = Step.byName(record.getStep());
-        if (shown == null || shown.compareTo(step) < 0) {
-            record.setStep(step.displayName());
-        }
+        record.setStep(step.displayName());
         return record;
     }
 
     /**
-     * The step a pause (hibernation, the maintenance window) names: the record's, which the walk
-     * keeps current, where it lies within what the constraints say; the constraints' otherwise.
-     * Only for the report: the walk itself starts where the constraints place it.
+     * The step a pause (hibernation, the maintenance window) names: the furthest the operator
+     * remembers walking to, where it lies within what the constraints say; the constraints' otherwise
+     * (steps 2 to 4 share one constraint). Never read from the record.
      */
     private Step reportedStep(Step resumed) {
-        MigrationRecord record = status.getDualStackMigration();
-        Step shown = record == null ? null : Step.byName(record.getStep());
         Step limit = resumed == Step.INFRASTRUCTURE ? Step.NODES : resumed;
-        return shown != null && shown.compareTo(resumed) >= 0 && shown.compareTo(limit) <= 0 ? shown : resumed;
+        return announced != null && announced.compareTo(resumed) >= 0 && announced.compareTo(limit) <= 0 ? announced : resumed;
     }
 
     /**

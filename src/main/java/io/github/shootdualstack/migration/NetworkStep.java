@@ -34,8 +34,10 @@ final class NetworkStep implements StepUnit {
             return ExtensionSteps.retry(look, network.failure(), network, List.of(new Action.Trigger(Extension.NETWORK)), null);
         }
         if (controlPlane.failed()) {
+            // a retry once the Network runs the target is the reconcile after it: its success completes the step
+            boolean networkDone = network.ready() && look.target().equals(garden.networkStatusFamilies());
             return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane,
-                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), null);
+                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), networkDone ? network.lastUpdateTime() : null);
         }
         for (ExtensionFacts retried : List.of(network, controlPlane)) {
             String standing = ExtensionSteps.standing(look, retried);

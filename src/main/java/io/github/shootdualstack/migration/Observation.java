@@ -7,6 +7,6 @@ public enum Observation {
     GARDEN,
     /** The shoot cluster's nodes and CoreDNS. */
     SHOOT_CLUSTER,
-    /** The shoot cluster with its Services and pods, for kube-dns and the report at completion. */
+    /** The shoot cluster with every pod and Service, for the report at completion. */
     SHOOT_CLUSTER_WITH_SERVICES
 }

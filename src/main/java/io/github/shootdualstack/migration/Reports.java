@@ -72,12 +72,13 @@ final class Reports {
     /** What the completion says, and the record's counts of what stays single-stack until recreated or changed. */
     static String completion(MigrationRecord record, ShootClusterFacts shoot) {
         String report = "dual-stack migration to " + IpFamily.format(record.getToIPFamilies()) + " completed; new pods get both families";
-        if (shoot != null) {
-            record.setSingleAddressPods(shoot.singleAddressPods());
-            record.setSingleStackServices(shoot.singleStackServices());
-            report += "; " + shoot.singleAddressPods() + " pods still have one address until they are recreated"
-                    + "; " + shoot.singleStackServices().size() + " Services are still single-stack until changed"
-                    + (shoot.singleStackServices().isEmpty() ? "" : ": " + String.join(", ", shoot.singleStackServices()));
+        if (shoot != null && shoot.report() != null) {
+            ShootClusterFacts.Report left = shoot.report();
+            record.setSingleAddressPods(left.singleAddressPods());
+            record.setSingleStackServices(left.singleStackServices());
+            report += "; " + left.singleAddressPods() + " pods still have one address until they are recreated"
+                    + "; " + left.singleStackServices().size() + " Services are still single-stack until changed"
+                    + (left.singleStackServices().isEmpty() ? "" : ": " + String.join(", ", left.singleStackServices()));
         }
         return report;
     }

@@ -5,14 +5,13 @@ import java.util.List;
 /**
  * The shoot cluster as observed in one reconcile.
  *
- * @param coreDnsRestartedAt  the coredns pod template's {@code gardener.cloud/restarted-at}; {@code null} when unset
- * @param kubeDns             {@code null} when the Service is missing
- * @param singleAddressPods   pods (not host-network) that have one IP address only
- * @param singleStackServices {@code namespace/name} of ClusterIP Services with one cluster IP
+ * @param coreDnsRestartedAt the coredns pod template's {@code gardener.cloud/restarted-at}; {@code null} when unset
+ * @param kubeDns            {@code null} when the Service is missing
+ * @param report             what stays single-stack, for the report at completion; {@code null} when not observed
+ *                           (it lists every pod and Service, so it is observed once, when the migration completes)
  */
 public record ShootClusterFacts(List<NodeFacts> nodes, boolean coreDnsDeploymentExists, String coreDnsRestartedAt,
-                                List<PodFacts> coreDnsPods, ServiceFacts kubeDns, int singleAddressPods,
-                                List<String> singleStackServices) {
+                                List<PodFacts> coreDnsPods, ServiceFacts kubeDns, Report report) {
 
     public record NodeFacts(String name, List<String> podCidrs) {
     }
@@ -21,5 +20,12 @@ public record ShootClusterFacts(List<NodeFacts> nodes, boolean coreDnsDeployment
     }
 
     public record ServiceFacts(List<String> clusterIPs, String ipFamilyPolicy) {
+    }
+
+    /**
+     * @param singleAddressPods   pods (not host-network) that have one IP address only
+     * @param singleStackServices {@code namespace/name} of ClusterIP Services with one cluster IP
+     */
+    public record Report(int singleAddressPods, List<String> singleStackServices) {
     }
 }

@@ -9,6 +9,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -19,11 +25,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The product's own metrics, next to JOSDK's reconciliation metrics in the same registry:
- * Shoots per migration step, step durations, API requests by cluster, verb and code, CoreDNS
- * restarts and refused changes.
+ * The product's own metrics, next to JOSDK's reconciliation metrics and the JVM's (heap, GC,
+ * threads, classes, CPU, uptime) in the same registry: Shoots per migration step, step durations,
+ * API requests by cluster, verb and code, CoreDNS restarts and refused changes.
  */
-public final class OperatorMetrics {
+public final class OperatorMetrics implements AutoCloseable {
 
     public static final String PREFIX = "shoot_dualstack_";
 
@@ -32,6 +38,7 @@ public final class OperatorMetrics {
     private final Counter coreDnsRestarts;
     private final Counter refusedChanges;
     private final Counter completed;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public OperatorMetrics() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -47,6 +54,19 @@ public final class OperatorMetrics {
         coreDnsRestarts = Counter.builder(PREFIX + "coredns_restarts").description("CoreDNS rolling restarts triggered").register(registry);
         refusedChanges = Counter.builder(PREFIX + "refused_changes").description("IP family changes refused").register(registry);
         completed = Counter.builder(PREFIX + "migrations_completed").description("Dual-stack migrations completed").register(registry);
+        // heap is what limits how many Shoots one replica holds
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+    }
+
+    /** Stops listening to garbage collections. */
+    @Override
+    public void close() {
+        gc.close();
     }
 
     public PrometheusMeterRegistry registry() {

@@ -3,6 +3,7 @@ package io.github.shootdualstack.operator;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.github.shootdualstack.garden.CachedObjects;
 import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
@@ -10,6 +11,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 
 /**
  * The operator: the JOSDK runtime with the Shoot reconciler, on a garden client of its own whose
@@ -44,6 +46,8 @@ public final class ShootOperator implements AutoCloseable {
         });
         operator.register(new ShootReconciler(garden, shootClusters, settings, metrics),
                 (ControllerConfigurationOverrider<Shoot> o) -> {
+                    // the cache keeps only what the operator reads of each Shoot
+                    o.withItemStore(new TransformingItemStore<>(CachedObjects::shoot));
                     if (!settings.namespaces().isEmpty()) {
                         o.settingNamespaces(settings.namespaces());
                     }
@@ -73,5 +77,6 @@ public final class ShootOperator implements AutoCloseable {
         operator.stop();
         shootClusters.close();
         garden.close();
+        metrics.close();
     }
 }

@@ -2,7 +2,9 @@ package io.github.shootdualstack.operator;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.garden.CachedObjects;
 import io.github.shootdualstack.garden.ExtensionKind;
+import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.github.shootdualstack.garden.GardenActions;
 import io.github.shootdualstack.garden.GardenObserver;
 import io.github.shootdualstack.garden.TechnicalNamespace;
@@ -16,7 +18,6 @@ import io.github.shootdualstack.migration.Step;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.shoot.IpFamily;
-import io.github.shootdualstack.shoot.IpFamilyRules;
 import io.github.shootdualstack.shoot.IpFamilyValidator;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
@@ -44,6 +45,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +74,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final Map<String, Migration.Memory> memories = new java.util.concurrent.ConcurrentHashMap<>();
     // the failure each Shoot was last shown with, until a reconcile succeeds: a failure is reported once
     private final Map<String, String> reportedFailures = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.time.Duration SWEEP_INTERVAL = java.time.Duration.ofMinutes(1);
+    private final java.util.concurrent.atomic.AtomicReference<Instant> lastSweep = new java.util.concurrent.atomic.AtomicReference<>();
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
@@ -95,6 +99,11 @@ public class ShootReconciler implements Reconciler<Shoot> {
             var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
                     .withName(kind.kind())
                     .withWatchAllNamespaces()
+                    // only what the event mapping and the idle check read; the steps read extension resources afresh
+                    .withItemStore(new TransformingItemStore<>(CachedObjects::extension))
+                    // a Shoot's extension resource is found by name, so JOSDK keeps no index of its own for it
+                    .withPrimaryToSecondaryMapper((Shoot shoot) -> Set.of(new ResourceID(shoot.getMetadata().getName(),
+                            TechnicalNamespace.of(shoot))))
                     .withSecondaryToPrimaryMapper((GenericKubernetesResource resource) -> context.getPrimaryCache()
                             .byIndex(BY_EXTENSION, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
                             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -113,7 +122,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             metrics.step(key, null);
             return UpdateControl.noUpdate();
         }
-        if (settled(shoot, context)) {
+        if (settled(shoot, context, memories.get(key))) {
             metrics.step(key, Step.byName(stepOf(shoot)));
             return UpdateControl.noUpdate();
         }
@@ -121,11 +130,12 @@ public class ShootReconciler implements Reconciler<Shoot> {
         Migration.Memory memory = memories.getOrDefault(key, Migration.Memory.NONE);
         Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration(), memory));
         ShootCluster cluster = null;
-        if (decision.needsShoot()) {
+        // at most twice: the step's observation, then, in the reconcile that completes, the report's
+        for (int look = 0; look < 2 && decision.needsShoot(); look++) {
             ShootClusterFacts facts = null;
             String problem = null;
             try {
-                cluster = shootClusters.of(shoot);
+                cluster = cluster != null ? cluster : shootClusters.of(shoot);
                 facts = cluster.observe(decision.observe() == Observation.SHOOT_CLUSTER_WITH_SERVICES);
             } catch (ShootAccessException e) {
                 problem = e.getMessage();
@@ -200,15 +210,14 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
-     * Nothing to look at: no migration constraint and no refusal is shown, and the spec asks for what
-     * the Shoot already runs (the cached Network's families; the record is never consulted). Saves the
-     * garden the reads of a full observation on every event of an idle Shoot.
+     * Nothing to look at: no migration constraint, no refusal remembered, and the spec asks for what
+     * the Shoot already runs (the cached Network's families; neither the record nor the last operation
+     * is consulted). Saves the garden the reads of a full observation on every event of an idle Shoot.
      */
-    private boolean settled(Shoot shoot, Context<Shoot> context) {
+    private boolean settled(Shoot shoot, Context<Shoot> context, Migration.Memory memory) {
         ShootStatus status = shoot.getStatus();
-        LastOperation last = status == null ? null : status.getLastOperation();
-        if (last != null && LastOperation.STATE_ERROR.equals(last.getState()) && IpFamilyRules.isRefusal(last.getDescription())) {
-            return false;
+        if (memory != null && memory.problem() != null && memory.problem().step() == null) {
+            return false; // a refusal was reported: its acceptance is due once the spec is valid again
         }
         var networking = shoot.getSpec() == null ? null : shoot.getSpec().getNetworking();
         List<String> requested = IpFamily.effective(networking == null ? null : networking.getIpFamilies());
@@ -236,8 +245,16 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 : shoot.getStatus().getDualStackMigration().getStep();
     }
 
-    /** Shoots deleted (or no longer selected) leave no client and no gauge behind. */
+    /**
+     * Shoots deleted (or no longer selected) leave no client, memory or gauge behind. A sweep reads
+     * every cached Shoot, so it runs at most once a minute, not on every reconcile.
+     */
     private void forgetShootsThatAreGone(Context<Shoot> context) {
+        Instant now = settings.clock().instant();
+        Instant last = lastSweep.get();
+        if (last != null && now.isBefore(last.plus(SWEEP_INTERVAL)) || !lastSweep.compareAndSet(last, now)) {
+            return;
+        }
         java.util.Set<String> present = context.getPrimaryCache().list()
                 .map(s -> s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()).collect(Collectors.toSet());
         shootClusters.retainOnly(present);

@@ -17,7 +17,8 @@ import java.util.List;
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
  * {@code dualStackMigration} and its two constraints), only when they changed. A JSON patch touches
- * nothing else; server-side apply sends only the operator's own constraints (see {@link #applied}).
+ * nothing else, computed on the Shoot read afresh (the cache keeps only what the operator reads);
+ * server-side apply sends only the operator's own constraints (see {@link #applied}).
  * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it.
  */
 final class StatusWriter {
@@ -42,7 +43,13 @@ final class StatusWriter {
                             .withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true)
                             .withFieldManager(context.getControllerConfiguration().fieldManager()).build()));
         } else {
-            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(shoot, context, latest -> {
+            // the cache keeps only what the operator reads: the patch is computed on the Shoot as it is now
+            Shoot fresh = context.getClient().resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
+                    .withName(shoot.getMetadata().getName()).get();
+            if (fresh == null) {
+                return false; // deleted meanwhile
+            }
+            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(fresh, context, latest -> {
                 latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
                 return latest;
             });

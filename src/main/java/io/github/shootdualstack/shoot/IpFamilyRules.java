@@ -44,21 +44,6 @@ public final class IpFamilyRules {
     private IpFamilyRules() {
     }
 
-    /** Whether a description consists of messages of these rules only (as the operator reports refusals). */
-    public static boolean isRefusal(String description) {
-        if (description == null || description.isBlank()) {
-            return false;
-        }
-        for (String part : description.split("; ")) {
-            boolean known = part.startsWith(TRANSITION_MESSAGE_PREFIX) || part.equals(VALUES_MESSAGE)
-                    || part.equals(UNIQUE_MESSAGE) || part.equals(SIZE_MESSAGE) || part.equals(OVERLAY_MESSAGE);
-            if (!known) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** The message of a refused transition, exactly as the CRD's message expression renders it. */
     public static String transitionMessage(java.util.List<String> oldFamilies, java.util.List<String> newFamilies) {
         return TRANSITION_MESSAGE_PREFIX + "oldIPFamilies=" + IpFamily.format(oldFamilies)

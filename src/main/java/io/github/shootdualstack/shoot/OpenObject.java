@@ -16,17 +16,22 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OpenObject {
 
-    private final Map<String, Object> additionalProperties = new LinkedHashMap<>();
+    // created on the first field kept: most parts of a cached Shoot have none, and a cache holds thousands
+    private Map<String, Object> additionalProperties;
 
+    /** The fields not modelled, read-only; {@link #setAdditionalProperty} adds one. */
     // @JsonIgnore keeps the map out of the CRD schema; Jackson still uses it as the any-getter.
     @JsonAnyGetter
     @JsonIgnore
     public Map<String, Object> additionalProperties() {
-        return additionalProperties;
+        return additionalProperties == null ? Map.of() : java.util.Collections.unmodifiableMap(additionalProperties);
     }
 
     @JsonAnySetter
     public void setAdditionalProperty(String name, Object value) {
+        if (additionalProperties == null) {
+            additionalProperties = new LinkedHashMap<>();
+        }
         additionalProperties.put(name, value);
     }
 }

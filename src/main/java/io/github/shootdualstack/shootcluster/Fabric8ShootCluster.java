@@ -50,21 +50,22 @@ public final class Fabric8ShootCluster implements ShootCluster {
                     .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
                     .map(pod -> new PodFacts(pod.getMetadata().getName(), ips(pod))).toList();
             Service kubeDns = client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS).get();
-            int singleAddressPods = 0;
-            List<String> singleStackServices = new ArrayList<>();
+            ShootClusterFacts.Report report = null;
             if (withReport) {
-                singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()
+                int singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()
                         .filter(pod -> pod.getSpec() == null || !Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
                         .filter(pod -> ips(pod).size() == 1).count();
+                List<String> singleStackServices = new ArrayList<>();
                 for (Service service : client.services().inAnyNamespace().list().getItems()) {
                     if (singleStack(service)) {
                         singleStackServices.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
                     }
                 }
+                report = new ShootClusterFacts.Report(singleAddressPods, List.copyOf(singleStackServices));
             }
             return new ShootClusterFacts(nodes, coreDns != null, restartedAt(coreDns), dnsPods,
                     kubeDns == null ? null : new ServiceFacts(clusterIPs(kubeDns), kubeDns.getSpec().getIpFamilyPolicy()),
-                    singleAddressPods, List.copyOf(singleStackServices));
+                    report);
         });
     }
 

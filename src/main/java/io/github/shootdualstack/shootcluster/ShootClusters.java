@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.TrustManager;
 
 /**
  * Clients to shoot clusters, built from each Shoot's {@code <shoot>.kubeconfig} Secret read as data
@@ -116,10 +120,19 @@ public final class ShootClusters implements AutoCloseable {
         config.setRequestRetryBackoffLimit(0);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
         try {
+            TrustManager[] trust = ShootKubeconfig.trustManagers(config);
+            KeyManager[] keys = trust == null ? null : SSLUtils.keyManagers(config);
             return new KubernetesClientBuilder().withConfig(config)
-                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", requestCounter)
-                            .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())).build();
-        } catch (RuntimeException e) {
+                    .withHttpClientBuilderConsumer(b -> {
+                        b.addOrReplaceInterceptor("metrics", requestCounter)
+                                .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())
+                                // straight to the shoot's server: no proxy from the operator's JVM settings
+                                .proxyType(HttpClient.ProxyType.DIRECT);
+                        if (trust != null) {
+                            b.sslContext(keys, trust);
+                        }
+                    }).build();
+        } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
             // the key or certificate did not load; the message names the Secret, never its content
             throw new ShootAccessException("the credentials in " + secretRef + " could not be used: "
                     + rootClass(e) + " (check client-certificate-data, client-key-data and certificate-authority-data)");

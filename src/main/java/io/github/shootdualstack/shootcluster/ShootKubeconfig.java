@@ -15,6 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
@@ -22,6 +25,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A shoot kubeconfig read as data, never as code: of the current context only the server, the
@@ -74,9 +79,9 @@ public final class ShootKubeconfig {
         String contextName = context.getName();
         Context chosen = Objects.requireNonNull(context.getContext());
         NamedCluster cluster = find(parsed.getClusters(), NamedCluster::getName, chosen.getCluster(),
-                "context \"" + contextName + "\" names cluster \"" + chosen.getCluster() + "\", which it does not hold");
+                "context \"" + shown(contextName) + "\" names cluster \"" + shown(chosen.getCluster()) + "\", which it does not hold");
         NamedAuthInfo user = find(parsed.getUsers(), NamedAuthInfo::getName, chosen.getUser(),
-                "context \"" + contextName + "\" names user \"" + chosen.getUser() + "\", which it does not hold");
+                "context \"" + shown(contextName) + "\" names user \"" + shown(chosen.getUser()) + "\", which it does not hold");
         ConfigBuilder config = new ConfigBuilder(Config.empty());
         server(cluster, config);
         credentials(user, config);
@@ -93,7 +98,7 @@ public final class ShootKubeconfig {
             return contexts.get(0);
         }
         return contexts.stream().filter(c -> current.equals(c.getName()) && c.getContext() != null).findFirst()
-                .orElseThrow(() -> refused("names current-context \"" + current + "\", which it does not hold"));
+                .orElseThrow(() -> refused("names current-context \"" + shown(current) + "\", which it does not hold"));
     }
 
     private <T> T find(List<T> items, Function<T, String> name, String wanted, String missing) {
@@ -102,7 +107,7 @@ public final class ShootKubeconfig {
     }
 
     private void server(NamedCluster named, ConfigBuilder config) {
-        String field = "clusters[" + named.getName() + "].cluster.";
+        String field = "clusters[" + shown(named.getName()) + "].cluster.";
         Cluster cluster = named.getCluster();
         if (cluster == null || cluster.getServer() == null || cluster.getServer().isBlank()) {
             throw refused("names no server (" + field + "server)");
@@ -116,8 +121,12 @@ public final class ShootKubeconfig {
         boolean https = "https".equalsIgnoreCase(server.getScheme());
         boolean http = "http".equalsIgnoreCase(server.getScheme());
         if (!(https || http && allowInsecure) || server.getHost() == null) {
-            throw refused("has " + field + "server with scheme \"" + server.getScheme() + "\": only an https URL with a host is used"
-                    + (http ? " (plain http only for development, with --allow-insecure-shoot-connections)" : ""));
+            throw refused("has " + field + "server with scheme \"" + shown(String.valueOf(server.getScheme())) + "\": only an https URL"
+                    + " with a host is used" + (http ? " (plain http only for development, with --allow-insecure-shoot-connections)" : ""));
+        }
+        if (server.getRawUserInfo() != null || server.getRawQuery() != null || server.getRawFragment() != null) {
+            // credentials in a URL would be quoted wherever the server is named
+            throw refused("has " + field + "server with user info, a query or a fragment: only scheme, host, port and path are used");
         }
         if (cluster.getCertificateAuthority() != null) {
             throw refused("names a file in " + field + "certificate-authority: no local file is read; give the CA inline"
@@ -134,11 +143,37 @@ public final class ShootKubeconfig {
         config.withMasterUrl(server.toString()).withTrustCerts(insecure).withDisableHostnameVerification(insecure);
         if (cluster.getCertificateAuthorityData() != null) {
             config.withCaCertData(pem(cluster.getCertificateAuthorityData(), field + "certificate-authority-data", "CERTIFICATE"));
+        } else if (https && !insecure) {
+            throw refused("has no " + field + "certificate-authority-data: the server's certificate is verified against that CA alone");
+        }
+    }
+
+    /**
+     * Trust in the kubeconfig's CA alone (the client's default would add the JVM's trusted CAs);
+     * {@code null} when the server's certificate is not verified (development only) or not used (http).
+     */
+    public static TrustManager[] trustManagers(Config config) {
+        if (config.isTrustCerts() || config.getCaCertData() == null) {
+            return null;
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(
+                    new ByteArrayInputStream(Base64.getMimeDecoder().decode(config.getCaCertData())))) {
+                store.setCertificateEntry("ca-" + i++, ca);
+            }
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("a CA the kubeconfig check accepted did not load", e);
         }
     }
 
     private void credentials(NamedAuthInfo named, ConfigBuilder config) {
-        String field = "users[" + named.getName() + "].user.";
+        String field = "users[" + shown(named.getName()) + "].user.";
         AuthInfo user = named.getUser() == null ? new AuthInfo() : named.getUser();
         List<String> refusedFields = new ArrayList<>();
         if (user.getExec() != null) {
@@ -211,6 +246,18 @@ public final class ShootKubeconfig {
         return data.trim();
     }
 
+    /**
+     * A name from the kubeconfig as a message shows it: as it is when it looks like a name, else only
+     * its length (a value in the wrong place may be a credential).
+     */
+    static String shown(String name) {
+        return name != null && name.matches("[A-Za-z0-9._:@/-]{1,63}") ? name : "<" + (name == null ? 0 : name.length()) + " characters>";
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 120 ? text : text.substring(0, 120) + "...";
+    }
+
     private String prefix() {
         return "the kubeconfig in " + secretRef + " ";
     }
@@ -230,7 +277,8 @@ public final class ShootKubeconfig {
         }
         return root instanceof MarkedYamlEngineException yaml && yaml.getProblem() != null
                 ? "not valid YAML" + yaml.getProblemMark()
-                        .map(mark -> " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)).orElse("") + ": " + yaml.getProblem()
+                        .map(mark -> " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)).orElse("")
+                        + ": " + shortened(yaml.getProblem().replaceAll("[^\\x20-\\x7e]", "?"))
                 : "not a kubeconfig (" + root.getClass().getSimpleName() + ")";
     }
 }

@@ -249,6 +249,9 @@ class HelmChartTest {
                 .as("Secrets are never listed").isEmpty();
         assertThat(rbac.allowing(RequestAttributes.of("GET", "/apis/extensions.gardener.cloud/v1alpha1/namespaces/"
                 + "shoot--dev--prod/infrastructures/prod").orElseThrow())).as("the technical namespaces' resources").isPresent();
+        assertThatThrownBy(() -> HelmChart.template("watch: {namespaces: [garden-dev, garden-dev]}\n"))
+                .as("a namespace listed twice (it would render two Roles of one name)")
+                .hasMessageContaining("at '/watch/namespaces': items at 0 and 1 are equal");
     }
 
     @Test

@@ -1,13 +1,16 @@
 package io.github.shootdualstack.migration;
 
+import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -67,26 +70,58 @@ class DecisionPropertiesTest {
         }
     }
 
+    /** Walks in which the world mostly answers the migration, so that many of them reach its last steps. */
     @Provide
     Arbitrary<List<Change>> walks() {
-        return Arbitraries.of(Change.class).list().ofMinSize(1).ofMaxSize(80);
+        List<Change> answers = List.of(Change.INFRASTRUCTURE_ALLOCATES_IPV6, Change.CONTROL_PLANE_SUCCEEDS, Change.ALL_NODES_ROLLED,
+                Change.ROLLOUT_REQUESTED, Change.NETWORK_RUNS_DUAL_STACK, Change.COREDNS_DUAL_STACK, Change.SHOOT_REACHABLE,
+                Change.WOKEN_UP, Change.SECONDS_PASS);
+        List<net.jqwik.api.Tuple.Tuple2<Integer, Change>> weighted = new java.util.ArrayList<>();
+        for (Change change : Change.values()) {
+            weighted.add(net.jqwik.api.Tuple.of(answers.contains(change) ? 8 : 1, change));
+        }
+        return Arbitraries.frequency(weighted.toArray(net.jqwik.api.Tuple.Tuple2[]::new)).list().ofMinSize(1).ofMaxSize(80);
     }
 
     @Property(tries = 300)
     void alongAnyWalk_noThrow_noSpecChange_onlyOwnedWrites_andCoreDnsRestartedAtMostOnce(@ForAll("walks") List<Change> walk) {
         World world = World.ipv4Shoot().requestDualStack();
         int restarts = 0;
+        Step furthest = Step.INFRASTRUCTURE;
         for (Change change : walk) {
             change.apply.accept(world);
             String spec = Serialization.asJson(world.shoot.getSpec());
+            String othersStatus = othersFields(world.shoot.getStatus());
             // World.decide() also asserts that the decision leaves its input Shoot alone
             Decision decision = world.reconcile();
+            assertThat(othersFields(decision.status())).as("status fields the operator does not own").isEqualTo(othersStatus);
+            if (decision.step() != null && decision.step().compareTo(furthest) > 0) {
+                furthest = decision.step();
+            }
             restarts += (int) decision.actions().stream().filter(action -> action instanceof Action.RestartCoreDns).count();
             assertThat(decision.status()).as("a status to write, always").isNotNull();
             assertThat(decision.recheck() == null || !decision.recheck().isNegative()).as("a recheck in the future").isTrue();
             assertThat(Serialization.asJson(world.shoot.getSpec())).as("the spec is never written").isEqualTo(spec);
         }
         assertThat(restarts).as("CoreDNS restarts along " + walk).isLessThanOrEqualTo(1);
+        Statistics.label("furthest step").collect(furthest);
+        Statistics.label("furthest step").coverage(coverage -> coverage.checkQuery(values -> ((Step) values.get(0)).compareTo(Step.CORE_DNS) >= 0)
+                .percentage(percent -> percent >= 2.0));
+    }
+
+    /** The status without what the operator owns: its two constraints, the last operation, networking and the record. */
+    private static String othersFields(ShootStatus status) {
+        if (status == null) {
+            return "{}";
+        }
+        ShootStatus others = Serialization.clone(status);
+        others.setLastOperation(null);
+        others.setNetworking(null);
+        others.setDualStackMigration(null);
+        List<Condition> foreign = others.getConstraints() == null ? List.of() : others.getConstraints().stream()
+                .filter(c -> !Conditions.NODES_TYPE.equals(c.getType()) && !Conditions.DNS_TYPE.equals(c.getType())).toList();
+        others.setConstraints(foreign.isEmpty() ? null : foreign);
+        return Serialization.asJson(others);
     }
 
     @Property(tries = 100)

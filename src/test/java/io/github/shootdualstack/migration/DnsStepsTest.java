@@ -173,4 +173,19 @@ class DnsStepsTest {
                 "dual-stack migration to [IPv4, IPv6] completed; new pods get both families;"
                         + " 0 pods still have one address until they are recreated; 0 Services are still single-stack until changed");
     }
+
+    @Test
+    void kubeDnsDone_withTheShootObservedWithoutItsPodsAndServices_completesOnlyAfterLookingAtThem() {
+        World world = World.ipv4Shoot().walkTo(Step.KUBE_DNS);
+        world.reportObserved = false;
+
+        Decision decision = world.decide();
+
+        org.assertj.core.api.Assertions.assertThat(decision.needsShoot()).as("the report needs every pod and Service").isTrue();
+        org.assertj.core.api.Assertions.assertThat(decision.observe()).isEqualTo(Observation.SHOOT_CLUSTER_WITH_SERVICES);
+        org.assertj.core.api.Assertions.assertThat(decision.events()).extracting(Decision.Event::reason).doesNotContain("DualStackMigrationCompleted");
+
+        world.reportObserved = true;
+        org.assertj.core.api.Assertions.assertThat(world.decide().status().getDualStackMigration().getSingleAddressPods()).isEqualTo(7);
+    }
 }

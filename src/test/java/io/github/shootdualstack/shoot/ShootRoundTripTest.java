@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 @EnableKubernetesMockClient(crud = true)
 class ShootRoundTripTest {
 
-    static final String MANIFEST = "/shoots/aws-production.yaml";
+    static final String MANIFEST = "/io/github/shootdualstack/local/production-shoot.yaml";
     static final String NAMESPACE = "garden-prod";
     static final String NAME = "aws-prod";
     static final String SHOOT_PATH = "/apis/core.gardener.cloud/v1beta1/namespaces/" + NAMESPACE + "/shoots/" + NAME;

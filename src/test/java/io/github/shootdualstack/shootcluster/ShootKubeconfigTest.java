@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A shoot kubeconfig is data: every hostile or malformed form is refused with a message naming the
- * Secret and the field, nothing is run, no file is read, and the credentials are never quoted.
+ * Secret and the field, and the credentials are never quoted. (That nothing is run or read when a
+ * client is built from one is shown by ShootClustersTest and HostileKubeconfigTest.)
  */
 class ShootKubeconfigTest {
 
@@ -94,6 +95,14 @@ class ShootKubeconfigTest {
                 refused("impersonation", c -> user(c).put("as", "system:admin"), "users[admin].user.as (impersonation)"),
                 refused("proxy", c -> cluster(c).put("proxy-url", "socks5://10.0.0.1:1080"), "has clusters[shoot].cluster.proxy-url"),
                 refused("missing server", c -> cluster(c).remove("server"), "names no server (clusters[shoot].cluster.server)"),
+                refused("credentials in the server URL", c -> cluster(c).put("server", "https://admin:hunter2@api.prod.example.com"),
+                        "has clusters[shoot].cluster.server with user info, a query or a fragment"),
+                refused("a token in the server URL's query", c -> cluster(c).put("server", "https://api.prod.example.com/?access_token=" + TOKEN),
+                        "has clusters[shoot].cluster.server with user info, a query or a fragment"),
+                refused("no CA for an https server", c -> cluster(c).remove("certificate-authority-data"),
+                        "has no clusters[shoot].cluster.certificate-authority-data: the server's certificate is verified against that CA alone"),
+                refused("a credential as current-context", c -> c.put("current-context", TOKEN + "/" + "x".repeat(80)),
+                        "names current-context \"<99 characters>\", which it does not hold"),
                 refused("no credentials", c -> user(c).remove("token"), "has no credentials in users[admin].user."),
                 refused("token with a line break", c -> user(c).put("token", "abc\r\nX-Injected: yes"),
                         "has a users[admin].user.token with characters a bearer token cannot hold"),
@@ -132,14 +141,24 @@ class ShootKubeconfigTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("hostileOrMalformed")
-    void refused_namingTheSecretAndTheField_withoutQuotingTheContent_orRunningAnything(String name, String kubeconfig, String message) {
+    void refused_namingTheSecretAndTheField_withoutQuotingTheContent(String name, String kubeconfig, String message) {
         assertThatThrownBy(() -> ShootKubeconfig.clientConfig(kubeconfig, SECRET, false))
                 .isInstanceOf(ShootAccessException.class)
                 .hasNoCause()
                 .hasMessageStartingWith("the kubeconfig in " + SECRET + " ")
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain(TOKEN, "hunter2", "\n"));
-        assertThat(files.resolve("ran")).as("nothing was run").doesNotExist();
+    }
+
+    @Test
+    void theServerIsTrustedByTheKubeconfigsCaAlone_notByTheJvmsTrustedCas() {
+        Config config = ShootKubeconfig.clientConfig(Serialization.asYaml(valid()), SECRET, false);
+
+        javax.net.ssl.TrustManager[] trust = ShootKubeconfig.trustManagers(config);
+
+        assertThat(trust).singleElement().isInstanceOf(javax.net.ssl.X509TrustManager.class);
+        assertThat(((javax.net.ssl.X509TrustManager) trust[0]).getAcceptedIssuers()).as("the inline CA, and nothing else")
+                .singleElement().satisfies(ca -> assertThat(ca.getSubjectX500Principal().getName()).isEqualTo("CN=unrelated test CA"));
     }
 
     @Test

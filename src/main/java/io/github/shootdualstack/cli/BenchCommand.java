@@ -1,0 +1,133 @@
+package io.github.shootdualstack.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.github.shootdualstack.local.BenchGarden;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.local.LocalCrds;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Measures what the operator costs: the heap it keeps per idle Shoot, how long it takes to be ready,
+ * and the requests it makes in steady state, on embedded API servers filled with production Shoots.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Measures the operator on embedded API servers: retained heap per idle Shoot, start to ready,",
+                "and requests in steady state, for each landscape size. Run with enough heap for the embedded",
+                "garden too, e.g. java -Xmx6g -jar shoot-dualstack-operator.jar bench."})
+final class BenchCommand implements Callable<Integer> {
+
+    private static final double MIB = 1024 * 1024;
+
+    @Option(names = "--shoots", paramLabel = "N", split = ",", defaultValue = "0,1000,3000,10000",
+            description = "Landscape sizes, idle Shoots each (default: ${DEFAULT-VALUE}).")
+    List<Integer> sizes;
+
+    @Option(names = "--migrations", paramLabel = "M", split = ",", defaultValue = "1,10,100",
+            description = "Numbers of concurrent migrations to run to completion (default: ${DEFAULT-VALUE}; 0 for none).")
+    List<Integer> migrations;
+
+    @Option(names = "--steady", paramLabel = "DURATION", defaultValue = "30s",
+            description = "How long requests are counted in steady state (default: ${DEFAULT-VALUE}).")
+    Duration steady;
+
+    @Option(names = "--operator-jvm-options", paramLabel = "OPTIONS", split = " ", defaultValue = "-Xmx1g",
+            description = "JVM options of the measured operator process (default: ${DEFAULT-VALUE}).")
+    List<String> jvmOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One landscape's figures. */
+    record Idle(int shoots, double retainedMiB, double rssMiB, double startToReadySeconds, double requestsPerShootHour) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (sizes.stream().anyMatch(n -> n < 0 || n > 100_000) || migrations.stream().anyMatch(m -> m < 0 || m > 500)
+                || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--shoots must be between 0 and 100000, --migrations between 0 and 500, --steady between 0s and 1h");
+        }
+        ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
+        PrintStream out = System.out;
+        out.printf("bench: %d cores, max heap %.0f MiB, Java %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() / MIB, System.getProperty("java.version"));
+        List<Idle> results = new ArrayList<>();
+        // one garden, filled up from one size to the next: each size is measured with an operator of its own
+        try (LocalApiServer garden = LocalApiServer.start()) {
+            LocalCrds.install(garden.client());
+            int filled = 0;
+            for (int shoots : sizes.stream().sorted().toList()) {
+                out.printf("%n[%,d Shoots] filling the embedded garden%n", shoots);
+                long fill = System.nanoTime();
+                BenchGarden.populate(garden.client(), filled, shoots - filled, created -> out.printf("  %,d Shoots created%n", created));
+                filled = shoots;
+                out.printf("  filled in %.1f s; starting the operator (%s)%n", (System.nanoTime() - fill) / 1e9, String.join(" ", jvmOptions));
+                results.add(idle(garden, shoots, out));
+            }
+        }
+        out.println();
+        out.println("| Shoots | heap after full GC | per Shoot above the empty operator | RSS | start → ready | requests per idle Shoot per hour |");
+        out.println("|---|---|---|---|---|---|");
+        Idle empty = results.stream().filter(r -> r.shoots() == 0).findFirst().orElse(null);
+        for (Idle r : results) {
+            String perShoot = r.shoots() == 0 || empty == null ? "—"
+                    : String.format(Locale.ROOT, "%.2f KiB", (r.retainedMiB() - empty.retainedMiB()) * 1024 / r.shoots());
+            out.printf(Locale.ROOT, "| %,d | %.1f MiB | %s | %.0f MiB | %.1f s | %s |%n", r.shoots(), r.retainedMiB(), perShoot,
+                    r.rssMiB(), r.startToReadySeconds(), r.shoots() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", r.requestsPerShootHour()));
+        }
+        List<MigrationBench.Result> runs = new ArrayList<>();
+        for (int m : migrations.stream().filter(m -> m > 0).toList()) {
+            out.printf("%n[%d concurrent migrations] starting %d shoot API servers and the operator%n", m, m);
+            MigrationBench.Result run = MigrationBench.run(m, Duration.ofSeconds(Math.max(60, m * 3L)));
+            out.printf(Locale.ROOT, "  completed in %.1f s; the same requests in a bare loop: %.2f s%n", run.seconds(), run.floorSeconds());
+            runs.add(run);
+        }
+        if (!runs.isEmpty()) {
+            out.println();
+            out.println("| migrations | wall time | garden writes / migration (of them events) | shoot writes / migration | reads / migration"
+                    + " (garden + shoot) | CoreDNS restarts | throughput | floor (bare loop) | ratio |");
+            out.println("|---|---|---|---|---|---|---|---|---|");
+            for (MigrationBench.Result r : runs) {
+                out.printf(Locale.ROOT, "| %d | %.1f s | %.1f (%.1f) | %.1f | %.1f + %.1f | %d | %.2f /s | %.1f /s | %.3f |%n",
+                        r.migrations(), r.seconds(), r.gardenWrites(), r.eventWrites(), r.shootWrites(), r.gardenReads(),
+                        r.shootReads(), r.coreDnsRestarts(), r.throughput(), r.floorThroughput(), r.throughput() / r.floorThroughput());
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * A garden of {@code shoots} idle Shoots, and the operator's jar run against it in a process of its
+     * own, as a user sizing the chart would see it: its heap after a full GC, its RSS, the time from its
+     * start to ready, and the requests it makes at rest, all read from outside (its /metrics, jcmd, /proc).
+     */
+    private Idle idle(LocalApiServer garden, int shoots, PrintStream out) throws Exception {
+        try (OperatorProcess operator = OperatorProcess.start(garden.url(), jvmOptions)) {
+            double ready = operator.awaitReady(Duration.ofMinutes(5));
+            out.printf(Locale.ROOT, "  ready %.1f s after its start; waiting for the first reconcile of every Shoot%n", ready);
+            operator.awaitReconciled(shoots, Duration.ofMinutes(10));
+            double heap = operator.heapAfterFullGc();
+            double rss = operator.rss();
+            out.printf(Locale.ROOT, "  heap after a full GC %.1f MiB, RSS %.0f MiB; counting requests for %d s%n",
+                    heap / MIB, rss / MIB, steady.toSeconds());
+            double requestsBefore = operator.requests();
+            Thread.sleep(steady.toMillis());
+            double requests = operator.requests() - requestsBefore;
+            double perShootHour = shoots == 0 || steady.isZero() ? 0 : requests / shoots * 3600.0 / steady.toSeconds();
+            out.printf(Locale.ROOT, "  %d requests in steady state%n", (long) requests);
+            return new Idle(shoots, heap / MIB, rss / MIB, ready, perShootHour);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package io.github.shootdualstack.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.local.ExtensionsConfig;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.local.LocalLandscape;
+import io.github.shootdualstack.local.LocalProvider;
+import io.github.shootdualstack.local.ShootClusterSimulator;
+import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.operator.OperatorSettings;
+import io.github.shootdualstack.operator.ShootOperator;
+import io.github.shootdualstack.shoot.MigrationRecord;
+import io.github.shootdualstack.shoot.Shoot;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * M concurrent migrations, run to completion by the operator (in this JVM) on embedded garden and
+ * shoot API servers with the local provider answering at once; and the floor: a bare loop that makes
+ * the same number of requests of the same kinds against the same servers, with M threads.
+ */
+final class MigrationBench {
+
+    /** What M migrations cost. */
+    record Result(int migrations, double seconds, double gardenWrites, double shootWrites, double eventWrites,
+                  double gardenReads, double shootReads, int coreDnsRestarts, double floorSeconds) {
+
+        double throughput() {
+            return migrations / seconds;
+        }
+
+        double floorThroughput() {
+            return migrations / floorSeconds;
+        }
+    }
+
+    private MigrationBench() {
+    }
+
+    static Result run(int migrations, Duration timeout) throws Exception {
+        List<LocalLandscape> landscapes = new ArrayList<>();
+        for (int i = 0; i < migrations; i++) {
+            landscapes.add(LocalLandscape.builder().project("m" + i).shoot("prod").pool("pool-a", 2).build());
+        }
+        try (LocalApiServer garden = LocalApiServer.start();
+             LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
+                     ShootClusterSimulator.Config.immediate(), landscapes);
+             ShootOperator operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
+                     .withMigration(new Migration.Settings(Duration.ofMillis(200), Duration.ofSeconds(2), 50))
+                     .withAllowInsecureShootConnections(true))) {
+            operator.start();
+            while (!operator.ready()) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(500); // the first reconcile of every idle Shoot
+            Map<String, Double> before = requests(operator);
+            long start = System.nanoTime();
+            for (LocalLandscape landscape : landscapes) {
+                shoot(garden.client(), landscape).patch(PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"replace\",\"path\":\"/spec/networking/ipFamilies\",\"value\":[\"IPv4\",\"IPv6\"]}]");
+            }
+            Set<String> rolled = new HashSet<>();
+            Set<String> completed = new HashSet<>();
+            long deadline = start + timeout.toNanos();
+            while (completed.size() < migrations) {
+                if (System.nanoTime() > deadline) {
+                    Shoot stuck = landscapes.stream().filter(l -> !completed.contains(l.projectNamespace()))
+                            .map(l -> shoot(garden.client(), l).get()).findFirst().orElseThrow();
+                    throw new IllegalStateException(completed.size() + " of " + migrations + " migrations completed within " + timeout
+                            + "; one that did not: " + io.fabric8.kubernetes.client.utils.Serialization.asJson(stuck.getStatus()));
+                }
+                for (LocalLandscape landscape : landscapes) {
+                    String key = landscape.projectNamespace();
+                    if (completed.contains(key)) {
+                        continue;
+                    }
+                    Shoot shoot = shoot(garden.client(), landscape).get();
+                    MigrationRecord record = shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
+                    if (record != null && record.getCompletedAt() != null) {
+                        completed.add(key);
+                    } else if (record != null && "Nodes".equals(record.getStep()) && rolled.add(key)) {
+                        // the user asks the operator to roll the pools, as the demo does
+                        shoot(garden.client(), landscape).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                                + ExtensionKind.OPERATION_ANNOTATION + "\":\"rollout-workers=*\"}}}");
+                    }
+                }
+                Thread.sleep(50);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Double> after = requests(operator);
+            double gardenWrites = delta(before, after, "garden", true) / migrations;
+            double shootWrites = delta(before, after, "shoot", true) / migrations;
+            double gardenReads = delta(before, after, "garden", false) / migrations;
+            double shootReads = delta(before, after, "shoot", false) / migrations;
+            double eventWrites = eventWrites(garden.client(), landscapes) / migrations;
+            int restarts = landscapes.stream().mapToInt(l -> local.simulator(l).coreDnsRollouts()).sum();
+            double floor = floor(garden.client(), local, landscapes, gardenWrites, gardenReads, shootWrites, shootReads);
+            return new Result(migrations, seconds, gardenWrites, shootWrites, eventWrites, gardenReads, shootReads, restarts, floor);
+        }
+    }
+
+    /**
+     * The floor: per migration, as many writes and reads of each server as the operator made (a JSON
+     * patch of an annotation on the Shoot, on a Deployment of the shoot, and a read of each), by M
+     * threads at once, nothing between them.
+     */
+    private static double floor(KubernetesClient garden, LocalProvider local, List<LocalLandscape> landscapes,
+                                double gardenWrites, double gardenReads, double shootWrites, double shootReads) throws Exception {
+        ExecutorService threads = Executors.newFixedThreadPool(landscapes.size());
+        try {
+            long start = System.nanoTime();
+            List<Future<?>> loops = new ArrayList<>();
+            for (LocalLandscape landscape : landscapes) {
+                loops.add(threads.submit(() -> {
+                    KubernetesClient shootClient = local.shootClient(landscape);
+                    var shoot = shoot(garden, landscape);
+                    var coreDns = shootClient.apps().deployments().inNamespace("kube-system").withName("coredns");
+                    for (int i = 0; i < Math.round(gardenWrites); i++) {
+                        shoot.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"bench/floor\":\"" + i + "\"}}}");
+                    }
+                    for (int i = 0; i < Math.round(gardenReads); i++) {
+                        shoot.get();
+                    }
+                    for (int i = 0; i < Math.round(shootWrites); i++) {
+                        coreDns.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"bench/floor\":\"" + i + "\"}}}");
+                    }
+                    for (int i = 0; i < Math.round(shootReads); i++) {
+                        coreDns.get();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> loop : loops) {
+                loop.get();
+            }
+            return (System.nanoTime() - start) / 1e9;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static io.fabric8.kubernetes.client.dsl.Resource<Shoot> shoot(KubernetesClient garden, LocalLandscape landscape) {
+        return garden.resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
+    }
+
+    /** Requests so far by cluster and verb, from the operator's own counter. */
+    private static Map<String, Double> requests(ShootOperator operator) {
+        Map<String, Double> counts = new java.util.HashMap<>();
+        for (Meter meter : operator.metrics().registry().getMeters()) {
+            if (meter.getId().getName().equals("shoot_dualstack_api_requests") && meter instanceof Counter counter) {
+                counts.merge(meter.getId().getTag("cluster") + " " + meter.getId().getTag("verb"), counter.count(), Double::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String cluster, boolean writes) {
+        double total = 0;
+        for (var entry : after.entrySet()) {
+            String[] clusterAndVerb = entry.getKey().split(" ");
+            boolean write = !clusterAndVerb[1].equals("GET");
+            if (clusterAndVerb[0].equals(cluster) && write == writes) {
+                total += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
+            }
+        }
+        return total;
+    }
+
+    /** Events recorded on the Shoots: one create each, and a patch for every repetition counted on it. */
+    private static double eventWrites(KubernetesClient garden, List<LocalLandscape> landscapes) {
+        double writes = 0;
+        for (LocalLandscape landscape : landscapes) {
+            for (var event : garden.v1().events().inNamespace(landscape.projectNamespace()).list().getItems()) {
+                writes += event.getCount() == null ? 1 : event.getCount();
+            }
+        }
+        return writes;
+    }
+}

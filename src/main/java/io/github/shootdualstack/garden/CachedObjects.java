@@ -1,0 +1,141 @@
+package io.github.shootdualstack.garden;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.github.shootdualstack.migration.Conditions;
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.Hibernation;
+import io.github.shootdualstack.shoot.Maintenance;
+import io.github.shootdualstack.shoot.Networking;
+import io.github.shootdualstack.shoot.NetworkingProviderConfig;
+import io.github.shootdualstack.shoot.Overlay;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootSpec;
+import io.github.shootdualstack.shoot.ShootStatus;
+import io.github.shootdualstack.shoot.TimeWindow;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the informers keep of each object: only the fields the operator reads, so that an idle Shoot
+ * costs little memory. No managedFields, no last-applied annotation, none of the Shoot's spec but its
+ * networking, maintenance window and hibernation, none of its status but what the operator owns or
+ * reads (its own two constraints, the last operation, the networking, the technical ID, the record);
+ * of an extension resource, its identity and a Network's IP families. A write never starts from a
+ * cached object: a status write patches the Shoot read afresh, and the Cluster sync reads it whole.
+ */
+public final class CachedObjects {
+
+    private CachedObjects() {
+    }
+
+    /** The Shoot as the cache keeps it. */
+    public static Shoot shoot(Shoot full) {
+        Shoot kept = new Shoot();
+        kept.setMetadata(metadata(full.getMetadata()));
+        if (full.getSpec() != null) {
+            kept.setSpec(spec(full.getSpec()));
+        }
+        if (full.getStatus() != null) {
+            ShootStatus status = full.getStatus();
+            ShootStatus read = new ShootStatus();
+            // of the constraints only the operator's own; a status write patches a Shoot read afresh
+            List<Condition> own = status.getConstraints() == null ? List.of() : status.getConstraints().stream()
+                    .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
+            read.setConstraints(own.isEmpty() ? null : own);
+            read.setLastOperation(status.getLastOperation());
+            read.setNetworking(status.getNetworking());
+            read.setTechnicalID(status.getTechnicalID());
+            read.setDualStackMigration(status.getDualStackMigration());
+            kept.setStatus(read);
+        }
+        return kept;
+    }
+
+    private static ShootSpec spec(ShootSpec full) {
+        ShootSpec spec = new ShootSpec();
+        Networking networking = full.getNetworking();
+        if (networking != null) {
+            Networking read = new Networking();
+            read.setType(intern(networking.getType()));
+            read.setPods(intern(networking.getPods()));
+            read.setNodes(intern(networking.getNodes()));
+            read.setServices(intern(networking.getServices()));
+            read.setIpFamilies(networking.getIpFamilies() == null ? null
+                    : networking.getIpFamilies().stream().map(CachedObjects::intern).toList());
+            if (networking.getProviderConfig() != null && networking.getProviderConfig().getOverlay() != null) {
+                Overlay overlay = new Overlay();
+                overlay.setEnabled(networking.getProviderConfig().getOverlay().getEnabled());
+                NetworkingProviderConfig providerConfig = new NetworkingProviderConfig();
+                providerConfig.setOverlay(overlay);
+                read.setProviderConfig(providerConfig);
+            } else if (networking.getProviderConfig() != null) {
+                read.setProviderConfig(new NetworkingProviderConfig());
+            }
+            spec.setNetworking(read);
+        }
+        Maintenance maintenance = full.getMaintenance();
+        if (maintenance != null) {
+            Maintenance read = new Maintenance();
+            read.setConfineSpecUpdateRollout(maintenance.getConfineSpecUpdateRollout());
+            if (maintenance.getTimeWindow() != null) {
+                TimeWindow window = new TimeWindow();
+                window.setBegin(intern(maintenance.getTimeWindow().getBegin()));
+                window.setEnd(intern(maintenance.getTimeWindow().getEnd()));
+                read.setTimeWindow(window);
+            }
+            spec.setMaintenance(read);
+        }
+        if (full.getHibernation() != null) {
+            Hibernation hibernation = new Hibernation();
+            hibernation.setEnabled(full.getHibernation().getEnabled());
+            spec.setHibernation(hibernation);
+        }
+        return spec;
+    }
+
+    /**
+     * An extension resource as the cache keeps it: its identity, which wakes its Shoot on a change, and
+     * a Network's {@code spec.ipFamilies}, which tells whether an idle Shoot runs what its spec asks. The
+     * steps read extension resources afresh, from the API server.
+     */
+    public static GenericKubernetesResource extension(GenericKubernetesResource full) {
+        GenericKubernetesResource kept = new GenericKubernetesResource();
+        kept.setApiVersion(intern(full.getApiVersion()));
+        kept.setKind(intern(full.getKind()));
+        kept.setMetadata(metadata(full.getMetadata()));
+        if (full.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("ipFamilies") instanceof List<?> families) {
+            kept.setAdditionalProperty("spec", Map.of("ipFamilies", families.stream().map(f -> intern(String.valueOf(f))).toList()));
+        }
+        return kept;
+    }
+
+    /** Values that thousands of cached objects share (kinds, families, default ranges, windows) are held once. */
+    private static String intern(String value) {
+        return value == null ? null : value.intern();
+    }
+
+    /**
+     * Identity, versions, deletion and the operation annotation; no labels, no managedFields, no other
+     * annotation, and no collections of its own (a model object starts with five): the cached object is read-only.
+     */
+    private static ObjectMeta metadata(ObjectMeta full) {
+        ObjectMeta kept = new ObjectMeta();
+        kept.setName(full.getName());
+        kept.setNamespace(intern(full.getNamespace()));
+        kept.setUid(full.getUid());
+        kept.setResourceVersion(full.getResourceVersion());
+        kept.setGeneration(full.getGeneration());
+        kept.setDeletionTimestamp(full.getDeletionTimestamp());
+        String operation = full.getAnnotations() == null ? null : full.getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
+        // shared empty collections: read as a model object's are, and free
+        kept.setAnnotations(operation == null ? Map.of() : Map.of(ExtensionKind.OPERATION_ANNOTATION, operation));
+        kept.setLabels(Map.of());
+        kept.setFinalizers(List.of());
+        kept.setManagedFields(List.of());
+        kept.setOwnerReferences(List.of());
+        kept.setAdditionalProperties(Map.of());
+        return kept;
+    }
+}
