@@ -33,7 +33,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Landscape sizes, idle Shoots each (default: ${DEFAULT-VALUE}).")
     List<Integer> sizes;
 
-    @Option(names = "--migrations", paramLabel = "M", split = ",", defaultValue = "1,10,100",
+    @Option(names = "--migrations", paramLabel = "M", split = ",", defaultValue = "1,10,30",
             description = "Numbers of concurrent migrations to run to completion (default: ${DEFAULT-VALUE}; 0 for none).")
     List<Integer> migrations;
 

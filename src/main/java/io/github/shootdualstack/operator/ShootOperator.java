@@ -24,6 +24,9 @@ public final class ShootOperator implements AutoCloseable {
     private final ShootClusters shootClusters;
     private final OperatorMetrics metrics;
 
+    /** Objects per page when an informer lists a garden. */
+    static final long LIST_PAGE = 500;
+
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
         this.metrics = new OperatorMetrics();
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
@@ -48,6 +51,8 @@ public final class ShootOperator implements AutoCloseable {
                 (ControllerConfigurationOverrider<Shoot> o) -> {
                     // the cache keeps only what the operator reads of each Shoot
                     o.withItemStore(new TransformingItemStore<>(CachedObjects::shoot));
+                    // listed in pages: the first list of a large garden never holds every full Shoot at once
+                    o.withInformerListLimit(LIST_PAGE);
                     if (!settings.namespaces().isEmpty()) {
                         o.settingNamespaces(settings.namespaces());
                     }

@@ -101,6 +101,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
                     .withWatchAllNamespaces()
                     // only what the event mapping and the idle check read; the steps read extension resources afresh
                     .withItemStore(new TransformingItemStore<>(CachedObjects::extension))
+                    .withInformerListLimit(ShootOperator.LIST_PAGE)
                     // a Shoot's extension resource is found by name, so JOSDK keeps no index of its own for it
                     .withPrimaryToSecondaryMapper((Shoot shoot) -> Set.of(new ResourceID(shoot.getMetadata().getName(),
                             TechnicalNamespace.of(shoot))))

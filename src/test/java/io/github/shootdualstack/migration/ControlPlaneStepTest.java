@@ -95,6 +95,18 @@ class ControlPlaneStepTest {
     }
 
     @Test
+    void controlPlaneFailed_itsRetrySucceeds_isDone_withoutATriggerMore() {
+        World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
+        world.later(10).controlPlane.fails("etcd is unavailable");
+        world.memory = Migration.Memory.NONE; // restarted: the retry is due at once
+
+        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(Extension.CONTROL_PLANE));
+        world.later(10).controlPlane.succeeds();
+
+        assertThat(world.reconcile()).as("the retry was the reconcile after the Infrastructure").isAt(Step.NODES).hasNoActions();
+    }
+
+    @Test
     void controlPlaneFailedWithoutLastError_saysItFailed() {
         World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
         world.later(10).controlPlane.fails(null);
