@@ -57,8 +57,7 @@ final class ExtensionSteps {
             return Outcome.done();
         }
         String waiting = String.format(CONTROL_PLANE_WAITING, controlPlane.ref());
-        boolean unanswered = mark == null || look.triggeredAt() == null
-                || !look.now().isBefore(look.triggeredAt().plus(look.in().settings().maxBackoff()));
+        boolean unanswered = mark == null || look.triggeredAt() == null || look.triggeredLongAgo();
         if (!controlPlane.ready() || before.lastUpdateTime() == null || !unanswered) {
             return Outcome.waiting(waiting);
         }

@@ -60,7 +60,7 @@ final class InfrastructureStep implements StepUnit {
             return ExtensionSteps.retry(look, infra.ref() + " succeeded but reports no IPv6 range in status.networking.nodes",
                     infra, trigger, mark);
         }
-        boolean unanswered = infra.ready() && !look.now().isBefore(look.triggeredAt().plus(look.in().settings().maxBackoff()));
+        boolean unanswered = infra.ready() && look.triggeredLongAgo();
         return unanswered ? new Outcome.Waiting(waiting, trigger, mark) : Outcome.waiting(waiting);
     }
 

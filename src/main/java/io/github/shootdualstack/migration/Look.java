@@ -44,6 +44,11 @@ record Look(Migration.Input in, Step step, List<String> target, Instant triggere
         return annotations == null ? null : annotations.get(Extension.OPERATION_ANNOTATION);
     }
 
+    /** The operator triggered this step's extension at least the longest back-off ago. */
+    boolean triggeredLongAgo() {
+        return triggeredAt != null && !in.now().isBefore(triggeredAt.plus(in.settings().maxBackoff()));
+    }
+
     /** The operator remembers triggering some step of this migration (it has not restarted since). */
     boolean triggeredAnything() {
         return !in.memory().triggeredAt().isEmpty();

@@ -10,4 +10,13 @@ public class ShootAccessException extends RuntimeException {
     public ShootAccessException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The innermost cause of {@code e}. */
+    static Throwable rootOf(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
 }

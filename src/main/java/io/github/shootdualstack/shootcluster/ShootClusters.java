@@ -135,16 +135,8 @@ public final class ShootClusters implements AutoCloseable {
         } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
             // the key or certificate did not load; the message names the Secret, never its content
             throw new ShootAccessException("the credentials in " + secretRef + " could not be used: "
-                    + rootClass(e) + " (check client-certificate-data, client-key-data and certificate-authority-data)");
+                    + ShootAccessException.rootOf(e).getClass().getSimpleName() + " (check client-certificate-data, client-key-data and certificate-authority-data)");
         }
-    }
-
-    private static String rootClass(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName();
     }
 
     private static String decode(String encoded, String secretRef) {

@@ -271,10 +271,7 @@ public final class ShootKubeconfig {
      * message quotes: a kubeconfig holds credentials, and this text goes to the Shoot and its events.
      */
     private static String parseProblem(RuntimeException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = ShootAccessException.rootOf(e);
         return root instanceof MarkedYamlEngineException yaml && yaml.getProblem() != null
                 ? "not valid YAML" + yaml.getProblemMark()
                         .map(mark -> " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)).orElse("")

@@ -5,11 +5,9 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.testing.Resources;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -43,7 +41,7 @@ class RealShootCredentialsIT {
                     + world.landscape.technicalNamespace() + "].cluster.insecure-skip-tls-verify: true: the server's certificate must be verified");
 
             replaceKubeconfig(world, changed(good, cluster -> cluster.put("certificate-authority-data",
-                    Base64.getEncoder().encodeToString(resource("tls/unrelated-ca.crt").getBytes(StandardCharsets.US_ASCII)))));
+                    Base64.getEncoder().encodeToString(Resources.text("/tls/unrelated-ca.crt").getBytes(StandardCharsets.US_ASCII)))));
             String refused = awaitError(world, "Step 4/7 Nodes: could not ");
             System.out.println("With a CA that did not sign the server's certificate, the Shoot shows: " + refused);
             assertThat(refused).endsWith("(the server's certificate is not signed by the CA in certificate-authority-data of "
@@ -79,13 +77,5 @@ class RealShootCredentialsIT {
             s.setData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(kubeconfig.getBytes(StandardCharsets.UTF_8))));
             return s;
         });
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = RealShootCredentialsIT.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -12,11 +12,10 @@ import io.github.shootdualstack.migration.ExtensionFacts;
 import io.github.shootdualstack.migration.GardenFacts;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.testing.Resources;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,10 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CachedObjectsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String MANIFEST = "/io/github/shootdualstack/local/production-shoot.yaml";
 
     @Test
     void cachedShoot_keepsOnlyWhatTheOperatorReads_andIsAFractionOfTheSize() throws IOException {
-        Shoot full = asServedByARealApiServer(manifest());
+        Shoot full = asServedByARealApiServer(Resources.text(MANIFEST));
         full.getMetadata().getAnnotations().put(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=*");
 
         Shoot cached = CachedObjects.shoot(full);
@@ -62,7 +62,7 @@ class CachedObjectsTest {
 
     @Test
     void cachedShoot_decidesAsTheFullOne() throws IOException {
-        Shoot full = asServedByARealApiServer(manifest());
+        Shoot full = asServedByARealApiServer(Resources.text(MANIFEST));
         full.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
         Instant now = Instant.parse("2025-06-04T10:00:00Z");
 
@@ -150,12 +150,6 @@ class CachedObjectsTest {
                 new ManagedFieldsEntryBuilder().withManager("gardenlet").withOperation("Update").withSubresource("status")
                         .withApiVersion("core.gardener.cloud/v1beta1").withFieldsType("FieldsV1").withFieldsV1(fields).build()));
         return shoot;
-    }
-
-    static String manifest() throws IOException {
-        try (InputStream in = CachedObjectsTest.class.getResourceAsStream("/io/github/shootdualstack/local/production-shoot.yaml")) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     private static List<String> fieldNames(JsonNode node) {

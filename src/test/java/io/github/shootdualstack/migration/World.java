@@ -238,10 +238,10 @@ final class World {
 
     // --- reconciling ---------------------------------------------------------------------------
 
-    /** Decides as the reconciler does: first without the shoot cluster, then with it if the step needs it. */
     /** What the operator remembers between reconciles; {@link Migration.Memory#NONE} plays a restarted operator. */
     Migration.Memory memory = Migration.Memory.NONE;
 
+    /** Decides as the reconciler does: first without the shoot cluster, then with it if the step needs it. */
     Decision decide() {
         String before = Serialization.asJson(shoot);
         GardenFacts garden = gardenFacts();

@@ -2,15 +2,13 @@ package io.github.shootdualstack.shootcluster;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.testing.Resources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +33,8 @@ class ShootKubeconfigTest {
 
     static final String SECRET = "Secret garden-dev/prod.kubeconfig";
     static final String TOKEN = "s3cr3t-t0ken-value";
-    static final String CA = resource("tls/unrelated-ca.crt");
-    static final String KEY = resource("tls/unrelated-ca.key");
+    static final String CA = Resources.text("/tls/unrelated-ca.crt");
+    static final String KEY = Resources.text("/tls/unrelated-ca.key");
 
     @TempDir
     static Path files;
@@ -240,13 +238,5 @@ class ShootKubeconfigTest {
         byte[] bytes = new byte[4096];
         new Random(7).nextBytes(bytes);
         return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-
-    static String resource(String name) {
-        try (InputStream in = ShootKubeconfigTest.class.getClassLoader().getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
