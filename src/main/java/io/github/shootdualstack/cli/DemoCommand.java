@@ -108,6 +108,9 @@ final class DemoCommand implements Callable<Integer> {
             KubernetesClient client = garden.client();
             var shoot = client.resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
 
+            out.println("\n$ shoot-dualstack-operator plan --allow-insecure-shoot-connections");
+            show(out, garden, "plan", "--allow-insecure-shoot-connections");
+            out.println();
             timeline.note("you", "set spec.networking.ipFamilies to [IPv4, IPv6]");
             shoot.edit(s -> {
                 s.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
@@ -126,7 +129,19 @@ final class DemoCommand implements Callable<Integer> {
             }
             MigrationRecord record = shoot.get().getStatus().getDualStackMigration();
             timeline.summary(record, local.simulator(landscape).coreDnsRollouts(), operator.metrics());
+            String ref = landscape.projectNamespace() + "/" + landscape.shootName();
+            out.println("\n$ shoot-dualstack-operator status " + ref);
+            show(out, garden, "status", ref);
             return 0;
         }
+    }
+
+    /** Runs a read-only command of this jar against the embedded garden, as a user would run it. */
+    private static void show(PrintStream out, LocalApiServer garden, String... args) {
+        CommandLine command = Main.commandLine().setOut(new java.io.PrintWriter(out, true));
+        Object subcommand = command.getSubcommands().get(args[0]).getCommand();
+        SelectedShoots selected = subcommand instanceof PlanCommand plan ? plan.selected : ((StatusCommand) subcommand).selected;
+        selected.gardenConfig = garden.client().getConfiguration();
+        command.execute(args);
     }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shoot-dualstack-operator", mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Migrates Gardener-style Shoot clusters from IPv4-only to dual-stack (IPv4 + IPv6).",
-        subcommands = {RunCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

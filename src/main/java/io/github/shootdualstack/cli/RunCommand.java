@@ -31,13 +31,8 @@ final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
 
-    @Option(names = "--namespace", paramLabel = "NAMESPACE",
-            description = "Watch Shoots in this namespace only; repeatable. Default: all namespaces.")
-    List<String> namespaces = List.of();
-
-    @Option(names = "--selector", paramLabel = "SELECTOR",
-            description = "Watch only Shoots matching this label selector, e.g. 'dualstack=enabled'.")
-    String selector;
+    @CommandLine.Mixin
+    ShootFilter watched = new ShootFilter();
 
     @Option(names = "--recheck-interval", paramLabel = "DURATION", defaultValue = "30s",
             description = "How often a step that waits on the outside world is looked at again (default: ${DEFAULT-VALUE}).")
@@ -83,9 +78,7 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-    private static final Pattern SELECTOR = Pattern.compile("[A-Za-z0-9./_=!,()\\s-]+");
     private static final Duration LONGEST = Duration.ofHours(24);
 
     /** Every flag checked before anything starts: each impossible value named with what is allowed. */
@@ -103,29 +96,16 @@ final class RunCommand implements Callable<Integer> {
         if (httpPort < 0 || httpPort > 65535) {
             problems.add("--http-port " + httpPort + " must be between 0 (any free port) and 65535");
         }
-        for (String namespace : namespaces) {
-            if (!DNS_LABEL.matcher(namespace).matches()) {
-                problems.add("--namespace \"" + shown(namespace) + "\" is not a namespace name (lower-case letters, digits and '-', at most 63)");
-            }
-        }
-        if (selector != null && (selector.isBlank() || !SELECTOR.matcher(selector).matches())) {
-            problems.add("--selector \"" + shown(selector) + "\" is not a label selector such as 'dualstack=enabled,tier!=dev'");
-        }
+        problems.addAll(watched.problems());
         if (leaderElection) {
-            if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
-                problems.add("--leader-election-namespace \"" + shown(leaderElectionNamespace) + "\" is not a namespace name");
+            if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !ShootFilter.DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
+                problems.add("--leader-election-namespace \"" + ShootFilter.shown(leaderElectionNamespace) + "\" is not a namespace name");
             }
             if (!DNS_SUBDOMAIN.matcher(leaderElectionName).matches()) {
-                problems.add("--leader-election-name \"" + shown(leaderElectionName) + "\" is not a Lease name (a DNS subdomain)");
+                problems.add("--leader-election-name \"" + ShootFilter.shown(leaderElectionName) + "\" is not a Lease name (a DNS subdomain)");
             }
         }
         return problems;
-    }
-
-    /** A value as a message shows it: on one line, and cut when long. */
-    private static String shown(String value) {
-        String line = value.replaceAll("\\p{Cntrl}", "?");
-        return line.length() > 80 ? line.substring(0, 80) + "…" : line;
     }
 
     @Override
@@ -144,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
             String identity = System.getenv().getOrDefault("POD_NAME", InetAddress.getLocalHost().getHostName());
             election = LeaderElectionSettings.of(leaderElectionNamespace, leaderElectionName, identity);
         }
-        OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(namespaces), selector,
+        OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
                 Clock.systemUTC(), allowInsecureShootConnections);
         if (allowInsecureShootConnections) {
@@ -163,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
             }, "shutdown"));
             operator.start();
             LOG.info("Watching Shoots in {}; /healthz, /readyz and /metrics on port {}",
-                    namespaces.isEmpty() ? "all namespaces" : namespaces, http.port());
+                    watched.namespaces.isEmpty() ? "all namespaces" : watched.namespaces, http.port());
             stopped.await();
         }
         return 0;

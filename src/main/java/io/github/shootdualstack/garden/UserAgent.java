@@ -13,6 +13,12 @@ public final class UserAgent {
     private UserAgent() {
     }
 
+    /** A client of {@code config} whose requests name the operator. */
+    public static io.fabric8.kubernetes.client.KubernetesClient client(io.fabric8.kubernetes.client.Config config) {
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("user-agent", interceptor())).build();
+    }
+
     public static Interceptor interceptor() {
         return new Interceptor() {
             @Override

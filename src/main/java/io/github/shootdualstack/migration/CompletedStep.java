@@ -10,6 +10,11 @@ final class CompletedStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        return Preview.clear("reports the pods and Services that stay single-stack until they are recreated or changed");
+    }
+
+    @Override
     public Outcome look(Look look) {
         return Outcome.done();
     }

@@ -29,6 +29,13 @@ final class ControlPlaneStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        ExtensionFacts controlPlane = look.garden().controlPlane();
+        return ExtensionSteps.health(controlPlane, "triggers " + controlPlane.ref()
+                + "; waits for it to succeed after the Infrastructure");
+    }
+
+    @Override
     public Constraints constraints(Look look) {
         return new Constraints(InfrastructureStep.PREPARING, null);
     }

@@ -48,6 +48,22 @@ final class CoreDnsStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        ShootClusterFacts shoot = look.shootCluster();
+        String plan = "restarts Deployment kube-system/coredns once; waits for every CoreDNS pod to have an IPv4 and an IPv6 address";
+        if (shoot == null) {
+            return Preview.clear(plan);
+        }
+        if (!shoot.coreDnsDeploymentExists()) {
+            return new Preview(plan, "Deployment kube-system/coredns not found in the shoot cluster", null);
+        }
+        if (shoot.coreDnsPods().isEmpty()) {
+            return new Preview(plan, "no CoreDNS pods (kube-system, k8s-app=kube-dns) in the shoot cluster", null);
+        }
+        return Preview.clear(plan.replace("once;", "once (" + shoot.coreDnsPods().size() + " pods);"));
+    }
+
+    @Override
     public Constraints constraints(Look look) {
         return new Constraints(null, new Condition(Conditions.DNS_TYPE, Condition.PROGRESSING, Conditions.DNS_REASON,
                 "CoreDNS is restarted to get IPv4 and IPv6 addresses"));

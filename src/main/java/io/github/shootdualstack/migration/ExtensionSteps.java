@@ -15,6 +15,21 @@ final class ExtensionSteps {
      * A failed extension is triggered again, but not before the back-off has passed since the operator
      * last triggered it (nothing remembered, as after a restart: due at once) and not while a trigger waits.
      */
+    /** A step's preview with what its extension resource says of itself: missing or failed blocks, busy cautions. */
+    static StepUnit.Preview health(ExtensionFacts extension, String plan) {
+        if (!extension.exists()) {
+            return new StepUnit.Preview(plan, extension.ref() + " not found", null);
+        }
+        if (extension.failed()) {
+            return new StepUnit.Preview(plan, extension.failure(), null);
+        }
+        if (extension.busy()) {
+            return new StepUnit.Preview(plan, null, extension.ref() + " is reconciling (" + (extension.triggerPending()
+                    ? "a trigger is pending" : extension.state() == null ? "not caught up with its generation" : extension.state()) + ")");
+        }
+        return StepUnit.Preview.clear(plan);
+    }
+
     static Outcome retry(Look look, String problem, ExtensionFacts extension, List<Action> trigger, Instant mark) {
         boolean due = (look.triggeredAt() == null || !look.now().isBefore(look.triggeredAt().plus(look.backoff())))
                 && !extension.triggerPending();

@@ -65,6 +65,19 @@ final class InfrastructureStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        GardenFacts garden = look.garden();
+        ExtensionFacts infra = garden.infrastructure();
+        String cluster = garden.clusterName() == null ? "" : "syncs Cluster " + garden.clusterName() + ", then ";
+        Preview health = ExtensionSteps.health(infra, cluster + "triggers " + infra.ref()
+                + "; waits for it to allocate IPv6 node, pod and service ranges");
+        if (health.obstacle() == null && garden.clusterName() == null) {
+            return new Preview(health.plan(), null, "no Cluster " + infra.namespace() + " in the garden: nothing to sync for the extensions");
+        }
+        return health;
+    }
+
+    @Override
     public Constraints constraints(Look look) {
         return new Constraints(PREPARING, null);
     }

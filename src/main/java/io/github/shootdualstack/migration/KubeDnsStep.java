@@ -44,6 +44,27 @@ final class KubeDnsStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        ShootClusterFacts shoot = look.shootCluster();
+        String plan = "patches " + KUBE_DNS + " in place to PreferDualStack with the IPv6 service range's base + 10;"
+                + " waits for it to have an IPv6 cluster IP";
+        if (shoot == null) {
+            return Preview.clear(plan);
+        }
+        if (shoot.kubeDns() == null) {
+            return new Preview(plan, KUBE_DNS + " not found in the shoot cluster", null);
+        }
+        try {
+            String ipv4 = Addresses.first(ExtensionSteps.checked(shoot.kubeDns().clusterIPs(), KUBE_DNS + " spec.clusterIPs"),
+                    IpFamily.IPV4).orElse(null);
+            return ipv4 == null ? new Preview(plan, KUBE_DNS + " has no IPv4 cluster IP", null)
+                    : Preview.clear(plan.replace(KUBE_DNS, KUBE_DNS + " (" + ipv4 + ")"));
+        } catch (IllegalArgumentException malformed) {
+            return new Preview(plan, malformed.getMessage(), null);
+        }
+    }
+
+    @Override
     public Constraints constraints(Look look) {
         return new Constraints(null, new Condition(Conditions.DNS_TYPE, Condition.TRUE, Conditions.DNS_REASON,
                 "every CoreDNS pod has IPv4 and IPv6 addresses; the kube-dns Service is next"));

@@ -52,6 +52,13 @@ final class NetworkStep implements StepUnit {
     }
 
     @Override
+    public Preview preview(Look look) {
+        ExtensionFacts network = look.garden().network();
+        return ExtensionSteps.health(network, "sets " + network.ref() + " spec.ipFamilies to " + IpFamily.format(look.target())
+                + " and triggers the ControlPlane; waits for the CNI to run both families and the control plane to follow");
+    }
+
+    @Override
     public Constraints constraints(Look look) {
         return new Constraints(new Condition(Conditions.NODES_TYPE, Condition.TRUE, Conditions.NODES_MIGRATED,
                 "every node has IPv4 and IPv6 pod CIDRs"), null);

@@ -6,6 +6,7 @@ import io.github.shootdualstack.shoot.Condition;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Step 4: waits for the nodes to be rolled, by the user or through
@@ -64,6 +65,24 @@ final class NodesStep implements StepUnit {
                 : Conditions.find(look.shoot().getStatus().getConstraints(), Conditions.NODES_TYPE);
         return nodes != null && nodes.getLastTransitionTime() != null ? nodes.getLastTransitionTime()
                 : Conditions.timestamp(look.now());
+    }
+
+    @Override
+    public Preview preview(Look look) {
+        Map<String, Integer> pools = look.garden().poolReplicas();
+        String inPools = pools.isEmpty() ? "" : " (" + pools.entrySet().stream()
+                .map(pool -> pool.getKey() + ": " + pool.getValue()).collect(java.util.stream.Collectors.joining(", ")) + ")";
+        ShootClusterFacts shoot = look.shootCluster();
+        if (shoot == null) {
+            return Preview.clear("waits for the nodes" + inPools + " to be rolled to IPv4 and IPv6 pod CIDRs");
+        }
+        if (shoot.nodes().isEmpty()) {
+            return new Preview("waits for the nodes" + inPools + " to be rolled", "the shoot cluster has no Nodes", null);
+        }
+        long toRoll = shoot.nodes().size() - migrated(shoot);
+        return Preview.clear("waits for " + toRoll + " of " + shoot.nodes().size() + " nodes" + inPools
+                + " to be rolled to IPv4 and IPv6 pod CIDRs: by the maintenance window's roll, or at once on "
+                + Extension.OPERATION_ANNOTATION + "=" + ROLLOUT_WORKERS + (pools.isEmpty() ? "*" : String.join(",", pools.keySet())));
     }
 
     @Override

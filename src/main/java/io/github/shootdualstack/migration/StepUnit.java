@@ -23,6 +23,25 @@ interface StepUnit {
         return look.step().progress();
     }
 
+    /**
+     * The step as a plan sees it before the migration starts: what it would do and wait for in the
+     * world looked at, and what in that world would stop it (a missing or failed object the step
+     * needs, never what the steps before it are there to bring about).
+     */
+    Preview preview(Look look);
+
+    /**
+     * @param plan     what the step would do and what it would wait for
+     * @param obstacle what would block the step; {@code null} when nothing does
+     * @param caution  what would slow it or needs attention, without blocking it; {@code null} when nothing
+     */
+    record Preview(String plan, String obstacle, String caution) {
+
+        static Preview clear(String plan) {
+            return new Preview(plan, null, null);
+        }
+    }
+
     /** {@code DualStackNodesMigrationReady} and {@code DNSServiceMigrationReady}; {@code null}: absent. */
     record Constraints(Condition nodes, Condition dns) {
     }

@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.shootdualstack.shootcluster.ShootAccessException;
 
 /** A failure as one line for the Shoot's status and events: what was asked of whom, and the answer. */
-final class ErrorMessages {
+public final class ErrorMessages {
 
     private ErrorMessages() {
     }
 
-    static String of(Throwable thrown) {
+    public static String of(Throwable thrown) {
         Throwable failure = thrown;
         // the framework may wrap what the reconciler threw
         while (!(failure instanceof ShootAccessException || failure instanceof KubernetesClientException)

@@ -35,5 +35,13 @@ class DemoCommandTest {
                 .contains("nodes            4 of 4 have IPv4 and IPv6 pod CIDRs")
                 .contains("CoreDNS          restarted 1 time(s)")
                 .containsPattern("kube-dns         PreferDualStack, cluster IPs 100\\.64\\.0\\.10, fd02:[0-9a-f]+::a");
+        // it begins with what plan says and ends with what status says
+        assertThat(output.indexOf("$ shoot-dualstack-operator plan")).isBetween(0, output.indexOf("you         set spec.networking.ipFamilies"));
+        assertThat(output).containsPattern("garden-dev/demo +READY")
+                .containsPattern("\\$ shoot-dualstack-operator status garden-dev/demo\\nShoot garden-dev/demo\\n")
+                .containsPattern("Step: +Completed")
+                .containsPattern("Step 7/7 KubeDNS +\\S+ +- +\\S+ +\\d+s")
+                .containsPattern("Normal +DualStackMigrationCompleted +1 +dual-stack migration to \\[IPv4, IPv6\\] completed");
+        assertThat(output.stripTrailing()).endsWith("still single-stack until changed: default/kubernetes, app/web, app/api");
     }
 }

@@ -1,0 +1,130 @@
+package io.github.shootdualstack.cli;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.github.shootdualstack.migration.Conditions;
+import io.github.shootdualstack.migration.Step;
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.shoot.MigrationRecord;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootStatus;
+import io.github.shootdualstack.shoot.Texts;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where one Shoot's migration stands, as the Shoot shows it to people: its constraints, its last
+ * operation and the kept record (which a report may read; the operator never decides by it).
+ *
+ * @param step      the step's label; from the constraints when the record is gone
+ * @param inStep    how long the migration has stood at the step; {@code null} when the record does not say
+ * @param message   what the step waits for, or what blocks it
+ * @param timeline  the record's steps; empty when the record is gone
+ * @param events    the Shoot's events, oldest first; empty unless asked for
+ */
+record MigrationStatus(String shoot, String from, String to, String step, Integer progress, String state, String inStep,
+                       String message, String startedAt, String completedAt, List<Constraint> constraints,
+                       List<StepTime> timeline, List<EventLine> events) {
+
+    record Constraint(String type, String status, String reason, String message, String since) {
+    }
+
+    record StepTime(String step, String startedAt, String triggeredAt, String completedAt, String took) {
+    }
+
+    record EventLine(String time, String type, String reason, int count, String message) {
+    }
+
+    /** A migration is underway or was completed: a constraint of the operator's or its record is on the Shoot. */
+    static boolean shows(Shoot shoot) {
+        ShootStatus status = shoot.getStatus();
+        return status != null && (status.getDualStackMigration() != null
+                || Conditions.find(status.getConstraints(), Conditions.NODES_TYPE) != null
+                || Conditions.find(status.getConstraints(), Conditions.DNS_TYPE) != null);
+    }
+
+    static MigrationStatus of(Shoot shoot, List<Event> events, Instant now) {
+        ShootStatus status = Objects.requireNonNull(shoot.getStatus(), "a Shoot with a migration has a status");
+        MigrationRecord record = status.getDualStackMigration();
+        LastOperation last = status.getLastOperation();
+        List<Constraint> constraints = new ArrayList<>();
+        for (String type : List.of(Conditions.NODES_TYPE, Conditions.DNS_TYPE)) {
+            Condition condition = Conditions.find(status.getConstraints(), type);
+            if (condition != null) {
+                constraints.add(new Constraint(type, condition.getStatus(), condition.getReason(), condition.getMessage(),
+                        condition.getLastTransitionTime()));
+            }
+        }
+        Step step = record == null ? null : Step.byName(record.getStep());
+        List<StepTime> timeline = new ArrayList<>();
+        String inStep = null;
+        if (record != null) {
+            for (MigrationRecord.StepRecord entry : record.getSteps()) {
+                Instant started = time(entry.getStartedAt());
+                Instant completed = time(entry.getCompletedAt());
+                timeline.add(new StepTime(label(entry.getName()), entry.getStartedAt(), entry.getTriggeredAt(), entry.getCompletedAt(),
+                        started != null && completed != null ? Texts.duration(Duration.between(started, completed)) : null));
+                if (step != null && step.displayName().equals(entry.getName()) && started != null && completed == null) {
+                    inStep = Texts.duration(Duration.between(started, now));
+                }
+            }
+        }
+        String shown = step != null ? step.label() : stepOfConstraints(status);
+        String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
+        List<EventLine> lines = events.stream()
+                .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .map(event -> new EventLine(eventTime(event), event.getType(), event.getReason(),
+                        event.getCount() == null ? 1 : event.getCount(), event.getMessage()))
+                .toList();
+        return new MigrationStatus(ref,
+                record == null || record.getFromIPFamilies() == null ? null : IpFamily.format(record.getFromIPFamilies()),
+                record == null || record.getToIPFamilies() == null ? null : IpFamily.format(record.getToIPFamilies()),
+                shown, last == null ? null : last.getProgress(), last == null ? null : last.getState(), inStep,
+                last == null ? null : last.getDescription(), record == null ? null : record.getStartedAt(),
+                record == null ? null : record.getCompletedAt(), constraints, timeline, lines);
+    }
+
+    /** The step the constraints place the migration at, when no record says it more precisely. */
+    private static String stepOfConstraints(ShootStatus status) {
+        Condition dns = Conditions.find(status.getConstraints(), Conditions.DNS_TYPE);
+        if (dns != null) {
+            return (Condition.TRUE.equals(dns.getStatus()) ? Step.KUBE_DNS : Step.CORE_DNS).label();
+        }
+        Condition nodes = Conditions.find(status.getConstraints(), Conditions.NODES_TYPE);
+        if (nodes != null) {
+            return Condition.TRUE.equals(nodes.getStatus()) ? Step.NETWORK.label()
+                    : Step.INFRASTRUCTURE.label() + " to " + Step.NODES.label();
+        }
+        return "unknown (no record, no constraint)";
+    }
+
+    private static String label(String name) {
+        Step step = Step.byName(name);
+        return step == null ? name : step.label();
+    }
+
+    private static String eventTime(Event event) {
+        if (event.getLastTimestamp() != null) {
+            return event.getLastTimestamp();
+        }
+        if (event.getEventTime() != null && event.getEventTime().getTime() != null) {
+            return event.getEventTime().getTime();
+        }
+        return event.getFirstTimestamp();
+    }
+
+    private static Instant time(String value) {
+        try {
+            return value == null ? null : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

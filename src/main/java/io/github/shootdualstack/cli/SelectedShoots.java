@@ -1,0 +1,96 @@
+package io.github.shootdualstack.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.garden.UserAgent;
+import io.github.shootdualstack.shoot.Shoot;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a read-only command is about and how it answers: the Shoots named ({@code NAMESPACE/NAME},
+ * or {@code NAME} when it is unique among the filtered ones), else every Shoot the filter selects;
+ * the garden they are read from; text or JSON.
+ */
+final class SelectedShoots extends ShootFilter {
+
+    enum Output { TEXT, JSON }
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The garden's kubeconfig (default: $KUBECONFIG, ~/.kube/config, or the in-cluster config).")
+    java.nio.file.Path kubeconfig;
+
+    /** The garden as the demo and tests hand it over; takes precedence over the options. */
+    io.fabric8.kubernetes.client.Config gardenConfig;
+
+    @Parameters(paramLabel = "SHOOT", arity = "0..*",
+            description = "Shoots as NAMESPACE/NAME or NAME; default: every Shoot the filter selects.")
+    List<String> names = List.of();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (a table for many Shoots, the details for one named) or json (default: ${DEFAULT-VALUE}).")
+    Output output;
+
+    /** A client of the garden whose requests name the operator (for audit logs). */
+    KubernetesClient garden() {
+        if (gardenConfig != null) {
+            return UserAgent.client(gardenConfig);
+        }
+        if (kubeconfig == null) {
+            return UserAgent.client(io.fabric8.kubernetes.client.Config.autoConfigure(null));
+        }
+        try {
+            return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not read --kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One Shoot named: the details rather than a table. */
+    boolean one() {
+        return names.size() == 1;
+    }
+
+    /** Reads them; a name that matches no Shoot, or more than one, is a usage error. */
+    List<Shoot> read(KubernetesClient garden, CommandLine command) {
+        if (names.isEmpty()) {
+            return list(garden);
+        }
+        List<Shoot> selected = new ArrayList<>();
+        List<Shoot> all = null;
+        List<String> problems = new ArrayList<>();
+        for (String name : names) {
+            String[] parts = name.split("/", -1);
+            if (parts.length > 2 || parts[parts.length - 1].isEmpty()) {
+                problems.add("\"" + ShootFilter.shown(name) + "\" is not a Shoot name (NAMESPACE/NAME or NAME)");
+                continue;
+            }
+            if (parts.length == 2) {
+                Shoot shoot = garden.resources(Shoot.class).inNamespace(parts[0]).withName(parts[1]).get();
+                if (shoot == null) {
+                    problems.add("Shoot " + name + " not found");
+                } else {
+                    selected.add(shoot);
+                }
+                continue;
+            }
+            all = all != null ? all : list(garden);
+            List<Shoot> matching = all.stream().filter(shoot -> name.equals(shoot.getMetadata().getName())).toList();
+            if (matching.size() == 1) {
+                selected.add(matching.get(0));
+            } else {
+                problems.add(matching.isEmpty() ? "no Shoot named " + ShootFilter.shown(name)
+                        + (namespaces.isEmpty() ? "" : " in " + String.join(", ", namespaces))
+                        : "Shoot " + name + " is in several namespaces (" + String.join(", ", matching.stream()
+                        .map(shoot -> shoot.getMetadata().getNamespace()).toList()) + "): name it as NAMESPACE/" + name);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(command, String.join("\n", problems));
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.shootdualstack.cli;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.shoot.Shoot;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.List;
+
+/** Where the migrations of a landscape stand, read from the Shoots; writes nothing. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Shows the Shoots with a dual-stack migration underway or completed: step, progress, time in the",
+                "step, and what it waits for or what blocks it; for one Shoot, the timeline of its steps and its events.",
+                "Connects to the garden with --kubeconfig, KUBECONFIG or the in-cluster config. Exit code 2 on a usage error, else 0."})
+final class StatusCommand implements java.util.concurrent.Callable<Integer> {
+
+    private static final int MESSAGE_WIDTH = 120;
+
+    @CommandLine.Mixin
+    SelectedShoots selected = new SelectedShoots();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** The time the decision is taken at; the tests fix it. */
+    Clock clock = Clock.systemUTC();
+
+    @Override
+    public Integer call() {
+        List<String> problems = selected.problems();
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
+        }
+        try (KubernetesClient client = selected.garden()) {
+            List<Shoot> shoots = selected.read(client, spec.commandLine());
+            boolean one = selected.one();
+            List<MigrationStatus> statuses = shoots.stream().filter(MigrationStatus::shows)
+                    .map(shoot -> MigrationStatus.of(shoot, one ? events(client, shoot) : List.of(), clock.instant()))
+                    .toList();
+            PrintWriter out = spec.commandLine().getOut();
+            if (selected.output == SelectedShoots.Output.JSON) {
+                out.println(Json.pretty(new Statuses(statuses)));
+            } else if (one) {
+                out.print(statuses.isEmpty() ? "Shoot " + shoots.get(0).getMetadata().getNamespace() + "/"
+                        + shoots.get(0).getMetadata().getName() + " has no dual-stack migration.\n" : details(statuses.get(0)));
+            } else {
+                out.print(table(statuses));
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** What {@code --output json} prints. */
+    record Statuses(List<MigrationStatus> shoots) {
+    }
+
+    /** The Shoot's events: those of its namespace filed under it, read in pages. */
+    private static List<Event> events(KubernetesClient client, Shoot shoot) {
+        List<Event> events = new java.util.ArrayList<>();
+        String next = null;
+        do {
+            var page = client.v1().events().inNamespace(shoot.getMetadata().getNamespace())
+                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(500L).withContinue(next).build());
+            page.getItems().stream()
+                    .filter(event -> event.getInvolvedObject() != null && "Shoot".equals(event.getInvolvedObject().getKind())
+                            && shoot.getMetadata().getName().equals(event.getInvolvedObject().getName()))
+                    .forEach(events::add);
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
+        return events;
+    }
+
+    static String table(List<MigrationStatus> statuses) {
+        if (statuses.isEmpty()) {
+            return "No Shoot has a dual-stack migration.\n";
+        }
+        TextTable table = new TextTable("SHOOT", "STEP", "PROGRESS", "STATE", "IN STEP", "MESSAGE");
+        for (MigrationStatus status : statuses) {
+            table.row(status.shoot(), status.step(), status.progress() == null ? "-" : status.progress() + "%",
+                    value(status.state()), value(status.inStep()), TextTable.cut(status.message(), MESSAGE_WIDTH));
+        }
+        return table.toString();
+    }
+
+    static String details(MigrationStatus status) {
+        StringBuilder text = new StringBuilder("Shoot " + status.shoot() + "\n");
+        TextTable head = new TextTable();
+        if (status.from() != null) {
+            head.row("Migration:", status.from() + " to " + status.to());
+        }
+        head.row("Started:", value(status.startedAt()));
+        if (status.completedAt() != null) {
+            head.row("Completed:", status.completedAt());
+        }
+        head.row("Step:", status.step() + (status.inStep() == null ? "" : ", for " + status.inStep()));
+        head.row("Progress:", status.progress() == null ? "-" : status.progress() + "%");
+        head.row("State:", value(status.state()));
+        head.row("Message:", value(status.message()));
+        text.append(head.indented("  "));
+        text.append("\nConstraints\n");
+        if (status.constraints().isEmpty()) {
+            text.append("  none\n");
+        } else {
+            TextTable constraints = new TextTable("TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
+            status.constraints().forEach(c -> constraints.row(c.type(), c.status(), value(c.reason()), value(c.since()), value(c.message())));
+            text.append(constraints.indented("  "));
+        }
+        text.append("\nTimeline\n");
+        if (status.timeline().isEmpty()) {
+            text.append("  no record of the steps on the Shoot\n");
+        } else {
+            TextTable timeline = new TextTable("STEP", "STARTED", "TRIGGERED", "COMPLETED", "TOOK");
+            status.timeline().forEach(t -> timeline.row(t.step(), value(t.startedAt()), value(t.triggeredAt()),
+                    value(t.completedAt()), value(t.took())));
+            text.append(timeline.indented("  "));
+        }
+        text.append("\nEvents\n");
+        if (status.events().isEmpty()) {
+            text.append("  none\n");
+        } else {
+            TextTable events = new TextTable("TIME", "TYPE", "REASON", "COUNT", "MESSAGE");
+            status.events().forEach(e -> events.row(value(e.time()), value(e.type()), value(e.reason()), String.valueOf(e.count()),
+                    value(e.message())));
+            text.append(events.indented("  "));
+        }
+        return text.toString();
+    }
+
+    private static String value(String text) {
+        return text == null ? "-" : text;
+    }
+}
