@@ -61,3 +61,19 @@ with the keep policy so that uninstalling the release does not delete every Shoo
 ---
 {{ toYaml $crd }}
 {{- end }}
+
+{{/* A duration of the values (30s, 15m, 2h) in seconds, for a comparison in PromQL. */}}
+{{- define "sdo.seconds" -}}
+{{- $number := regexFind "^[0-9]+" . | atoi }}
+{{- $unit := regexFind "[a-z]+$" . }}
+{{- if eq $unit "h" }}{{ mul $number 3600 }}
+{{- else if eq $unit "m" }}{{ mul $number 60 }}
+{{- else if eq $unit "s" }}{{ $number }}
+{{- else }}{{ fail (printf "%s is no duration in s, m or h" .) }}
+{{- end }}
+{{- end }}
+
+{{/* An alert's labels: its severity, then prometheusRule.alertLabels, which win. */}}
+{{- define "sdo.alertLabels" -}}
+{{- toYaml (merge (dict) (.rule.alertLabels | default dict) (dict "severity" .severity)) }}
+{{- end }}

@@ -19,41 +19,61 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The product's own metrics, next to JOSDK's reconciliation metrics and the JVM's (heap, GC,
- * threads, classes, CPU, uptime) in the same registry: Shoots per migration step, step durations,
- * API requests by cluster, verb and code, CoreDNS restarts and refused changes.
+ * threads, classes, CPU, uptime) in the same registry: Shoots per migration step, blocked
+ * migrations, step durations, API requests by cluster, verb, resource and code, failed reconciles,
+ * CoreDNS restarts and refused changes. No label names a Shoot: 10,000 Shoots make no more series
+ * than one.
  */
 public final class OperatorMetrics implements AutoCloseable {
 
     public static final String PREFIX = "shoot_dualstack_";
+    // from seconds (the extensions' steps) to days (nodes that wait for maintenance windows)
+    private static final Duration[] STEP_BUCKETS = {Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
+            Duration.ofHours(6), Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(3), Duration.ofDays(7)};
 
     private final PrometheusMeterRegistry registry;
     private final Map<String, String> stepOfShoot = new ConcurrentHashMap<>();
     private final Counter coreDnsRestarts;
     private final Counter refusedChanges;
     private final Counter completed;
+    private final Counter failedReconciles;
+    private final Counter conflicts;
+    private final BlockedMigrations blocked;
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    public OperatorMetrics() {
-        this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    }
-
-    public OperatorMetrics(PrometheusMeterRegistry registry) {
-        this.registry = registry;
+    /** @param clock the clock of the operator's memory, which says since when a Shoot is blocked */
+    public OperatorMetrics(Clock clock) {
+        this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.blocked = new BlockedMigrations(clock);
         for (Step step : Step.values()) {
             Gauge.builder(PREFIX + "shoots", stepOfShoot, shoots -> shoots.values().stream().filter(step.displayName()::equals).count())
                     .description("Shoots whose dual-stack migration stands at this step")
+                    .tag("step", step.displayName()).register(registry);
+            Gauge.builder(PREFIX + "blocked_shoots", blocked, b -> b.count(step))
+                    .description("Shoots whose dual-stack migration is blocked at this step (an Error on the Shoot)")
+                    .tag("step", step.displayName()).register(registry);
+            Gauge.builder(PREFIX + "blocked_longest", blocked, b -> b.longestSeconds(step)).baseUnit("seconds")
+                    .description("How long the longest-blocked Shoot at this step has been blocked")
                     .tag("step", step.displayName()).register(registry);
         }
         coreDnsRestarts = Counter.builder(PREFIX + "coredns_restarts").description("CoreDNS rolling restarts triggered").register(registry);
         refusedChanges = Counter.builder(PREFIX + "refused_changes").description("IP family changes refused").register(registry);
         completed = Counter.builder(PREFIX + "migrations_completed").description("Dual-stack migrations completed").register(registry);
+        // registered before the first failure, unlike JOSDK's: a rate of 0 rather than no series
+        failedReconciles = Counter.builder(PREFIX + "failed_reconciles").description("Reconciles that failed, retried with back-off")
+                .tag("cause", "error").register(registry);
+        conflicts = Counter.builder(PREFIX + "failed_reconciles").description("Reconciles that failed, retried with back-off")
+                .tag("cause", "conflict").register(registry);
         // heap is what limits how many Shoots one replica holds
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
@@ -86,12 +106,19 @@ public final class OperatorMetrics implements AutoCloseable {
         }
     }
 
+    /** The Shoot is blocked at this step since then, or not blocked ({@code step} null). */
+    void blocked(String shootKey, Step step, Instant since) {
+        blocked.update(shootKey, step, since);
+    }
+
     void retainOnly(java.util.Set<String> shootKeys) {
         stepOfShoot.keySet().retainAll(shootKeys);
+        blocked.retainOnly(shootKeys);
     }
 
     void stepDuration(String step, Duration duration) {
         Timer.builder(PREFIX + "step_duration").description("How long each migration step took")
+                .serviceLevelObjectives(STEP_BUCKETS)
                 .tag("step", step).register(registry).record(duration);
     }
 
@@ -107,23 +134,33 @@ public final class OperatorMetrics implements AutoCloseable {
         completed.increment();
     }
 
-    /** Counts every request a client makes, by cluster ({@code garden} or {@code shoot}), verb and response code. */
+    /** A reconcile failed: on a conflict (another writer came first) or on any other error. */
+    void reconcileFailed(boolean conflict) {
+        (conflict ? conflicts : failedReconciles).increment();
+    }
+
+    /**
+     * Counts every request a client makes, by cluster ({@code garden} or {@code shoot}), verb,
+     * resource ({@link RequestResource}) and response code.
+     */
     public Interceptor apiRequests(String cluster) {
         MeterRegistry meters = registry;
         return new Interceptor() {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                count(request.method(), String.valueOf(response.code()));
+                count(request, String.valueOf(response.code()));
             }
 
             @Override
             public void afterConnectionFailure(HttpRequest request, Throwable failure) {
-                count(request.method(), "connection-failure");
+                count(request, "connection-failure");
             }
 
-            private void count(String verb, String code) {
+            private void count(HttpRequest request, String code) {
                 Counter.builder(PREFIX + "api_requests").description("Requests to the Kubernetes API servers")
-                        .tags("cluster", cluster, "verb", verb, "code", code).register(meters).increment();
+                        .tags("cluster", cluster, "verb", request.method(), "resource", RequestResource.of(request.uri().getRawPath()),
+                                "code", code)
+                        .register(meters).increment();
             }
         };
     }

@@ -28,7 +28,7 @@ public final class ShootOperator implements AutoCloseable {
     static final long LIST_PAGE = 500;
 
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
-        this.metrics = new OperatorMetrics();
+        this.metrics = new OperatorMetrics(settings.clock());
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))

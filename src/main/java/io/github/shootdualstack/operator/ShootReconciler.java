@@ -121,10 +121,12 @@ public class ShootReconciler implements Reconciler<Shoot> {
         if (shoot.getMetadata().getDeletionTimestamp() != null) {
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
             metrics.step(key, null);
+            metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();
         }
         if (settled(shoot, context, memories.get(key))) {
             metrics.step(key, Step.byName(stepOf(shoot)));
+            metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();
         }
         GardenFacts garden = observer.observe(shoot);
@@ -145,6 +147,9 @@ public class ShootReconciler implements Reconciler<Shoot> {
         }
         act(shoot, decision.actions(), cluster);
         memories.put(key, decision.memory());
+        Migration.Problem problem = decision.memory().problem();
+        // a refused spec change (no step) is no blocked migration: it has a counter of its own
+        metrics.blocked(key, problem == null ? null : problem.step(), problem == null ? null : problem.since());
         reportedFailures.remove(key);
         if (statusWriter.write(shoot, decision.status(), context)) {
             StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
@@ -173,6 +178,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
      */
     @Override
     public ErrorStatusUpdateControl<Shoot> updateErrorStatus(Shoot shoot, Context<Shoot> context, Exception e) {
+        metrics.reconcileFailed(conflict(e));
         if (conflict(e)) {
             // optimistic locking at work (another writer came first): retried on the latest Shoot, nothing to report
             return ErrorStatusUpdateControl.defaultErrorProcessing();

@@ -155,7 +155,8 @@ class FullMigrationTest {
         assertThat(metrics).contains("shoot_dualstack_migrations_completed_total 1.0");
         assertThat(metrics).contains("shoot_dualstack_shoots{step=\"Completed\"} 1.0");
         assertThat(metrics).containsPattern("shoot_dualstack_step_duration_seconds_count\\{step=\"Nodes\"} 1");
-        assertThat(metrics).containsPattern("shoot_dualstack_api_requests_total\\{cluster=\"shoot\",code=\"20[02]\",verb=\"PATCH\"} 2");
+        assertThat(metrics).containsPattern("shoot_dualstack_api_requests_total\\{cluster=\"shoot\",code=\"20[02]\",resource=\"deployments\",verb=\"PATCH\"} 1")
+                .containsPattern("shoot_dualstack_api_requests_total\\{cluster=\"shoot\",code=\"20[02]\",resource=\"services\",verb=\"PATCH\"} 1");
         assertThat(metrics).contains("operator_sdk_");
     }
 
