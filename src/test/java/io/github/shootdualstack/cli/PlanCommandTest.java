@@ -65,6 +65,8 @@ class PlanCommandTest {
         }
         provider = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                 ShootClusterSimulator.Config.immediate(), landscapes);
+        // the world stands still while it is planned: no extension controller answers the edits below
+        provider.extensions().close();
         edit("overlay", shoot -> {
             Overlay overlay = new Overlay();
             overlay.setEnabled(true);
@@ -85,7 +87,6 @@ class PlanCommandTest {
         });
         extension(ExtensionKind.CONTROL_PLANE, "nocontrolplane").delete();
         extension(ExtensionKind.INFRASTRUCTURE, "failedinfra").editStatus(infra -> {
-            // observed: the local Infrastructure controller leaves a failure it has seen alone until triggered
             infra.setAdditionalProperty("status", Map.of("lastOperation", Map.of("state", "Failed", "lastUpdateTime", "2026-12-01T11:00:00Z"),
                     "lastError", Map.of("description", "quota exceeded for subnets"),
                     "observedGeneration", infra.getMetadata().getGeneration() == null ? 1 : infra.getMetadata().getGeneration()));
