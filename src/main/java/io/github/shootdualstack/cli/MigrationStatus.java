@@ -66,7 +66,10 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         List<StepTime> timeline = new ArrayList<>();
         String inStep = null;
         if (record != null) {
-            for (MigrationRecord.StepRecord entry : record.getSteps()) {
+            for (MigrationRecord.StepRecord entry : Objects.requireNonNullElse(record.getSteps(), List.<MigrationRecord.StepRecord>of())) {
+                if (entry == null || entry.getName() == null) {
+                    continue; // not the operator's: nothing to place on the timeline
+                }
                 Instant started = time(entry.getStartedAt());
                 Instant completed = time(entry.getCompletedAt());
                 timeline.add(new StepTime(label(entry.getName()), entry.getStartedAt(), entry.getTriggeredAt(), entry.getCompletedAt(),
@@ -77,6 +80,10 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
             }
         }
         String shown = step != null ? step.label() : stepOfConstraints(status);
+        boolean completed = record != null && record.getCompletedAt() != null;
+        // after the completion another controller (Gardener's reconcile) owns the last operation again
+        boolean ours = !completed || last != null && last.getDescription() != null
+                && last.getDescription().startsWith("dual-stack migration to ");
         String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         List<EventLine> lines = events.stream()
                 .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
@@ -86,8 +93,11 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         return new MigrationStatus(ref,
                 record == null || record.getFromIPFamilies() == null ? null : IpFamily.format(record.getFromIPFamilies()),
                 record == null || record.getToIPFamilies() == null ? null : IpFamily.format(record.getToIPFamilies()),
-                shown, last == null ? null : last.getProgress(), last == null ? null : last.getState(), inStep,
-                last == null ? null : last.getDescription(), record == null ? null : record.getStartedAt(),
+                completed ? Step.COMPLETED.label() : shown,
+                completed ? Integer.valueOf(100) : last == null ? null : last.getProgress(),
+                completed ? LastOperation.STATE_SUCCEEDED : last == null ? null : last.getState(), inStep,
+                !ours ? "dual-stack migration completed" : last == null ? null : last.getDescription(),
+                record == null ? null : record.getStartedAt(),
                 record == null ? null : record.getCompletedAt(), constraints, timeline, lines);
     }
 

@@ -32,7 +32,8 @@ import java.util.concurrent.Future;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         description = {"Shows, without changing anything, which Shoots can migrate to dual-stack, which cannot and why,",
                 "and what each step would do and wait for. Connects to the garden with --kubeconfig, KUBECONFIG or the in-cluster config.",
-                "Exit code: 0 when every selected Shoot is ready, 1 when any is not, 2 on a usage error."})
+                "Exit code: 0 when every selected Shoot is ready, 1 when any is not (blocked, or migrating already),",
+                "2 on a usage error, 3 when the garden cannot be read."})
 final class PlanCommand implements Callable<Integer> {
 
     private static final int LOOKERS = 8;
@@ -63,10 +64,10 @@ final class PlanCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
         }
-        try (KubernetesClient client = selected.garden()) {
-            List<Shoot> shoots = selected.read(client, spec.commandLine());
-            List<Preflight> plans = plan(client, shoots);
-            PrintWriter out = spec.commandLine().getOut();
+        CommandLine command = spec.commandLine();
+        return selected.withGarden(command, client -> {
+            List<Preflight> plans = plan(client, selected.read(client, command));
+            PrintWriter out = command.getOut();
             if (selected.output == SelectedShoots.Output.JSON) {
                 out.println(Json.pretty(new Plans(plans)));
             } else if (plans.size() == 1 && selected.one()) {
@@ -76,7 +77,7 @@ final class PlanCommand implements Callable<Integer> {
             }
             out.flush();
             return plans.stream().allMatch(plan -> plan.verdict() == Preflight.Verdict.READY) ? 0 : 1;
-        }
+        });
     }
 
     /** What {@code --output json} prints. */

@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Pattern;
 
 /** Runs the operator against the garden cluster of {@code KUBECONFIG} (or the in-cluster config). */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -78,7 +77,6 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final Duration LONGEST = Duration.ofHours(24);
 
     /** Every flag checked before anything starts: each impossible value named with what is allowed. */
@@ -101,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
             if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !ShootFilter.DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
                 problems.add("--leader-election-namespace \"" + ShootFilter.shown(leaderElectionNamespace) + "\" is not a namespace name");
             }
-            if (!DNS_SUBDOMAIN.matcher(leaderElectionName).matches()) {
+            if (!ShootFilter.DNS_SUBDOMAIN.matcher(leaderElectionName).matches()) {
                 problems.add("--leader-election-name \"" + ShootFilter.shown(leaderElectionName) + "\" is not a Lease name (a DNS subdomain)");
             }
         }

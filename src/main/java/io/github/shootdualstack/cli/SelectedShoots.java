@@ -19,6 +19,9 @@ final class SelectedShoots extends ShootFilter {
 
     enum Output { TEXT, JSON }
 
+    /** The exit code when the garden cannot be read. */
+    static final int GARDEN_UNREADABLE = 3;
+
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "The garden's kubeconfig (default: $KUBECONFIG, ~/.kube/config, or the in-cluster config).")
     java.nio.file.Path kubeconfig;
@@ -34,18 +37,38 @@ final class SelectedShoots extends ShootFilter {
             description = "text (a table for many Shoots, the details for one named) or json (default: ${DEFAULT-VALUE}).")
     Output output;
 
+    @Override
+    List<String> problems() {
+        List<String> problems = new ArrayList<>(super.problems());
+        if (kubeconfig != null && !java.nio.file.Files.isReadable(kubeconfig)) {
+            problems.add("--kubeconfig " + ShootFilter.shown(kubeconfig.toString()) + " is not a readable file");
+        }
+        return problems;
+    }
+
     /** A client of the garden whose requests name the operator (for audit logs). */
-    KubernetesClient garden() {
+    KubernetesClient garden(CommandLine command) {
         if (gardenConfig != null) {
             return UserAgent.client(gardenConfig);
         }
         if (kubeconfig == null) {
             return UserAgent.client(io.fabric8.kubernetes.client.Config.autoConfigure(null));
         }
-        try {
-            return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(kubeconfig)));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("could not read --kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
+        // read from the file, so that paths in it are taken relative to its folder, as kubectl takes them
+        return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()));
+    }
+
+    /**
+     * Runs a read-only command's work on the garden; a garden that cannot be read (unreachable, a
+     * request refused) is said on one line, with exit code {@value #GARDEN_UNREADABLE}.
+     */
+    int withGarden(CommandLine command, java.util.function.ToIntFunction<KubernetesClient> work) {
+        try (KubernetesClient client = garden(command)) {
+            return work.applyAsInt(client);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            command.getErr().println("could not read the garden: " + io.github.shootdualstack.operator.ErrorMessages.of(e));
+            command.getErr().flush();
+            return GARDEN_UNREADABLE;
         }
     }
 
@@ -64,7 +87,7 @@ final class SelectedShoots extends ShootFilter {
         List<String> problems = new ArrayList<>();
         for (String name : names) {
             String[] parts = name.split("/", -1);
-            if (parts.length > 2 || parts[parts.length - 1].isEmpty()) {
+            if (parts.length > 2 || !java.util.Arrays.stream(parts).allMatch(part -> DNS_SUBDOMAIN.matcher(part).matches())) {
                 problems.add("\"" + ShootFilter.shown(name) + "\" is not a Shoot name (NAMESPACE/NAME or NAME)");
                 continue;
             }

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 /** Which Shoots a command looks at: {@code --namespace} (repeatable) and {@code --selector}, checked before use. */
 class ShootFilter {
 
+    static final Pattern DNS_SUBDOMAIN = Pattern.compile("(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern SELECTOR = Pattern.compile("[A-Za-z0-9./_=!,()\\s-]+");
     private static final long PAGE = 500;

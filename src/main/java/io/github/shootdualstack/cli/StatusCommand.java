@@ -14,7 +14,7 @@ import java.util.List;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Shows the Shoots with a dual-stack migration underway or completed: step, progress, time in the",
                 "step, and what it waits for or what blocks it; for one Shoot, the timeline of its steps and its events.",
-                "Connects to the garden with --kubeconfig, KUBECONFIG or the in-cluster config. Exit code 2 on a usage error, else 0."})
+                "Connects to the garden with --kubeconfig, KUBECONFIG or the in-cluster config. Exit code 2 on a usage error, 3 when the garden cannot be read, else 0."})
 final class StatusCommand implements java.util.concurrent.Callable<Integer> {
 
     private static final int MESSAGE_WIDTH = 120;
@@ -34,13 +34,14 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
         }
-        try (KubernetesClient client = selected.garden()) {
-            List<Shoot> shoots = selected.read(client, spec.commandLine());
+        CommandLine command = spec.commandLine();
+        return selected.withGarden(command, client -> {
+            List<Shoot> shoots = selected.read(client, command);
             boolean one = selected.one();
             List<MigrationStatus> statuses = shoots.stream().filter(MigrationStatus::shows)
                     .map(shoot -> MigrationStatus.of(shoot, one ? events(client, shoot) : List.of(), clock.instant()))
                     .toList();
-            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter out = command.getOut();
             if (selected.output == SelectedShoots.Output.JSON) {
                 out.println(Json.pretty(new Statuses(statuses)));
             } else if (one) {
@@ -51,7 +52,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             }
             out.flush();
             return 0;
-        }
+        });
     }
 
     /** What {@code --output json} prints. */
@@ -67,7 +68,10 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
                     .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(500L).withContinue(next).build());
             page.getItems().stream()
                     .filter(event -> event.getInvolvedObject() != null && "Shoot".equals(event.getInvolvedObject().getKind())
-                            && shoot.getMetadata().getName().equals(event.getInvolvedObject().getName()))
+                            && shoot.getMetadata().getName().equals(event.getInvolvedObject().getName())
+                            // not the events of an earlier Shoot of the same name
+                            && (event.getInvolvedObject().getUid() == null || shoot.getMetadata().getUid() == null
+                            || shoot.getMetadata().getUid().equals(event.getInvolvedObject().getUid())))
                     .forEach(events::add);
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());

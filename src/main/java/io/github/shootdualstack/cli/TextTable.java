@@ -14,8 +14,13 @@ final class TextTable {
         }
     }
 
+    /** A row; an absent value shows as "-". */
     void row(String... cells) {
-        rows.add(cells);
+        String[] shown = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            shown[i] = cells[i] == null ? "-" : cells[i];
+        }
+        rows.add(shown);
     }
 
     String indented(String indent) {

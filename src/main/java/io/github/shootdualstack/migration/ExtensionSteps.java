@@ -11,10 +11,6 @@ final class ExtensionSteps {
     private ExtensionSteps() {
     }
 
-    /**
-     * A failed extension is triggered again, but not before the back-off has passed since the operator
-     * last triggered it (nothing remembered, as after a restart: due at once) and not while a trigger waits.
-     */
     /** A step's preview with what its extension resource says of itself: missing or failed blocks, busy cautions. */
     static StepUnit.Preview health(ExtensionFacts extension, String plan) {
         if (!extension.exists()) {
@@ -30,6 +26,10 @@ final class ExtensionSteps {
         return StepUnit.Preview.clear(plan);
     }
 
+    /**
+     * A failed extension is triggered again, but not before the back-off has passed since the operator
+     * last triggered it (nothing remembered, as after a restart: due at once) and not while a trigger waits.
+     */
     static Outcome retry(Look look, String problem, ExtensionFacts extension, List<Action> trigger, Instant mark) {
         boolean due = (look.triggeredAt() == null || !look.now().isBefore(look.triggeredAt().plus(look.backoff())))
                 && !extension.triggerPending();

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.migration;
 
 import io.github.shootdualstack.shoot.IpFamily;
+import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Networking;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootSpec;
@@ -52,6 +53,10 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         Shoot shoot = in.shoot();
         String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         List<Check> checks = new ArrayList<>();
+        if (shoot.getMetadata().getDeletionTimestamp() != null) {
+            checks.add(new Check("deletion", Result.BLOCKING, "the Shoot is being deleted"));
+            return new Preflight(ref, Verdict.BLOCKED, checks, null, List.of(), List.of());
+        }
         Migration.Input asked = new Migration.Input(dualStack(shoot), in.garden(), in.shootCluster(), in.shootProblem(),
                 in.now(), in.settings(), Migration.Memory.NONE);
         Decision decision = Migration.decide(asked);
@@ -78,11 +83,16 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
                 checks.add(new Check(step.label(), Result.CAUTION, preview.caution()));
             }
         }
-        boolean blocked = checks.stream().anyMatch(check -> check.result() == Result.BLOCKING);
         if (decision.step() == null) {
             return new Preflight(ref, Verdict.BLOCKED, checks, null, List.of(), List.of());
         }
         String start = decision.status().getLastOperation() == null ? null : decision.status().getLastOperation().getDescription();
+        if (decision.status().getLastOperation() != null
+                && LastOperation.STATE_ERROR.equals(decision.status().getLastOperation().getState())) {
+            // the decision itself stops at once (a malformed range, an unknown pool in the annotation...)
+            checks.add(new Check(decision.step().label(), Result.BLOCKING, start));
+        }
+        boolean blocked = checks.stream().anyMatch(check -> check.result() == Result.BLOCKING);
         return new Preflight(ref, blocked ? Verdict.BLOCKED : Verdict.READY, checks, start, describe(decision.actions()), steps);
     }
 
@@ -149,6 +159,11 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         }
         if (window == null) {
             return new Check("maintenance window", Result.OK, "none confines the migration: it runs at once");
+        }
+        if (Extension.OPERATION_RECONCILE.equals(asked.shoot().getMetadata().getAnnotations() == null ? null
+                : asked.shoot().getMetadata().getAnnotations().get(Extension.OPERATION_ANNOTATION))) {
+            return new Check("maintenance window", Result.OK, window + ", lifted by the Shoot's "
+                    + Extension.OPERATION_ANNOTATION + "=" + Extension.OPERATION_RECONCILE + ": the migration runs at once");
         }
         if (window.contains(asked.now())) {
             return new Check("maintenance window", Result.OK, window + ", open now");

@@ -48,17 +48,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlanCommandTest {
 
     private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
-    private static final List<String> SHOOTS = List.of("ready", "overlay", "dual", "ipv6", "hibernated", "nocontrolplane",
-            "failedinfra", "nosecret", "execsecret", "unreachable", "nocoredns", "nokubedns", "migrating", "windowed", "large");
+    private static final List<String> SHOOTS = List.of("ready", "overlay", "nooverlay", "dual", "ipv6", "hibernated",
+            "nocontrolplane", "failedinfra", "badrange", "nosecret", "withprogram", "noanswer", "nocoredns", "nokubedns",
+            "migrating", "windowed", "large");
 
     private LocalApiServer garden;
     private LocalProvider provider;
     private final List<LocalLandscape> landscapes = new ArrayList<>();
     private RequestLog gardenRequests;
+    /** What the exec kubeconfig's program would create: it must never exist. */
+    private java.nio.file.Path marker;
     private final List<RequestLog> shootRequests = new ArrayList<>();
 
     @BeforeAll
-    void landscape() {
+    void landscape() throws java.io.IOException {
+        marker = java.nio.file.Files.createTempDirectory("plan").resolve("ran");
         garden = LocalApiServer.start();
         for (String name : SHOOTS) {
             landscapes.add(LocalLandscape.builder().project("dev").shoot(name).pool("pool-a", name.equals("large") ? 4 : 2).build());
@@ -71,6 +75,10 @@ class PlanCommandTest {
             Overlay overlay = new Overlay();
             overlay.setEnabled(true);
             shoot.getSpec().getNetworking().getProviderConfig().setOverlay(overlay);
+            return shoot;
+        });
+        edit("nooverlay", shoot -> {
+            shoot.getSpec().getNetworking().setProviderConfig(null);
             return shoot;
         });
         network("dual", List.of("IPv4", "IPv6"));
@@ -92,16 +100,22 @@ class PlanCommandTest {
                     "observedGeneration", infra.getMetadata().getGeneration() == null ? 1 : infra.getMetadata().getGeneration()));
             return infra;
         });
+        extension(ExtensionKind.INFRASTRUCTURE, "badrange").editStatus(infra -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> status = (Map<String, Object>) infra.getAdditionalProperties().get("status");
+            status.put("networking", Map.of("nodes", List.of("10.250.0.0/16", "not-a-range")));
+            return infra;
+        });
         garden.client().secrets().inNamespace("garden-dev").withName("nosecret.kubeconfig").delete();
-        garden.client().secrets().inNamespace("garden-dev").withName("execsecret.kubeconfig").edit(secret -> {
+        garden.client().secrets().inNamespace("garden-dev").withName("withprogram.kubeconfig").edit(secret -> {
             secret.setData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(("apiVersion: v1\nkind: Config\ncurrent-context: c\n"
-                    + "contexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'https://127.0.0.1:1'}}]\n"
-                    + "users: [{name: u, user: {exec: {command: touch, args: [/tmp/plan-ran]}}}]\n").getBytes())));
+                    + "contexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:1'}}]\n"
+                    + "users: [{name: u, user: {exec: {command: touch, args: [" + marker + "]}}}]\n").getBytes())));
             return secret;
         });
-        garden.client().secrets().inNamespace("garden-dev").withName("unreachable.kubeconfig").edit(secret -> {
+        garden.client().secrets().inNamespace("garden-dev").withName("noanswer.kubeconfig").edit(secret -> {
             secret.setData(Map.of("kubeconfig", Base64.getEncoder().encodeToString(
-                    Kubeconfigs.forServer("unreachable", "http://127.0.0.1:1").getBytes())));
+                    Kubeconfigs.forServer("noanswer", "http://127.0.0.1:1").getBytes())));
             return secret;
         });
         shootClient("nocoredns").apps().deployments().inNamespace("kube-system").withName("coredns").delete();
@@ -157,25 +171,28 @@ class PlanCommandTest {
     @Test
     void eachBlockingReason_isNamedForItsShoot_andTheExitCodeIsOne() {
         Map<String, String> expected = Map.ofEntries(
-                Map.entry("overlay", "requires spec.networking.providerConfig.overlay.enabled: false"),
-                Map.entry("dual", "already runs [IPv4, IPv6]"),
-                Map.entry("ipv6", "oldIPFamilies=[IPv6], newIPFamilies=[IPv4, IPv6]"),
-                Map.entry("hibernated", "hibernated: the migration would pause until the Shoot wakes up"),
-                Map.entry("nocontrolplane", "ControlPlane shoot--dev--nocontrolplane/nocontrolplane not found"),
-                Map.entry("failedinfra", "Infrastructure shoot--dev--failedinfra/failedinfra failed: quota exceeded for subnets"),
-                Map.entry("nosecret", "Secret garden-dev/nosecret.kubeconfig not found"),
-                Map.entry("execsecret", "exec"),
-                Map.entry("unreachable", "unreachable"),
-                Map.entry("nocoredns", "Deployment kube-system/coredns not found in the shoot cluster"),
-                Map.entry("nokubedns", "Service kube-system/kube-dns not found in the shoot cluster"));
+                Map.entry("overlay", "IP families +dual-stack spec.networking.ipFamilies requires spec.networking.providerConfig.overlay.enabled: false"),
+                Map.entry("nooverlay", "IP families +dual-stack spec.networking.ipFamilies requires spec.networking.providerConfig.overlay.enabled: false"),
+                Map.entry("dual", "IP families +already runs [IPv4, IPv6]"),
+                Map.entry("ipv6", "IP families +unsupported IP family update: oldIPFamilies=[IPv6], newIPFamilies=[IPv4, IPv6]"),
+                Map.entry("hibernated", "hibernation +hibernated: the migration would pause until the Shoot wakes up"),
+                Map.entry("nocontrolplane", "Step 3/7 ControlPlane +ControlPlane shoot--dev--nocontrolplane/nocontrolplane not found"),
+                Map.entry("failedinfra", "Step 2/7 Infrastructure +Infrastructure shoot--dev--failedinfra/failedinfra failed: quota exceeded for subnets"),
+                Map.entry("badrange", "Step 2/7 Infrastructure +Step 2/7 Infrastructure: Infrastructure shoot--dev--badrange/badrange status.networking.nodes"),
+                Map.entry("nosecret", "shoot cluster +Secret garden-dev/nosecret.kubeconfig not found"),
+                Map.entry("withprogram", "shoot cluster +.*Secret garden-dev/withprogram.kubeconfig.*users\\[u\\].user.exec \\(a program to run\\)"),
+                Map.entry("noanswer", "shoot cluster +could not read the shoot cluster of Shoot garden-dev/noanswer at http://127.0.0.1:1/: ConnectException"),
+                Map.entry("nocoredns", "Step 6/7 CoreDNS +Deployment kube-system/coredns not found in the shoot cluster"),
+                Map.entry("nokubedns", "Step 7/7 KubeDNS +Service kube-system/kube-dns not found in the shoot cluster"));
         for (var entry : expected.entrySet()) {
             Run run = plan("garden-dev/" + entry.getKey());
 
             assertThat(run.exit).as(entry.getKey()).isEqualTo(1);
             assertThat(run.out).as(entry.getKey()).startsWith("Shoot garden-dev/" + entry.getKey() + ": BLOCKED")
-                    .containsPattern("BLOCKING +.*" + java.util.regex.Pattern.quote(entry.getValue()));
+                    .containsPattern("BLOCKING +" + (entry.getKey().equals("withprogram") ? entry.getValue()
+                            : entry.getValue().replace("[", "\\[").replace("]", "\\]").replace("(", "\\(").replace(")", "\\)")));
         }
-        assertThat(new java.io.File("/tmp/plan-ran")).as("the exec kubeconfig ran nothing").doesNotExist();
+        assertThat(marker).as("the exec kubeconfig ran nothing").doesNotExist();
     }
 
     @Test
@@ -200,23 +217,33 @@ class PlanCommandTest {
         Run json = plan("--output", "json");
 
         assertThat(table.exit).isEqualTo(1);
-        assertThat(table.out).startsWith("SHOOT").contains("garden-dev/ready", "READY", "garden-dev/migrating", "MIGRATING",
-                "garden-dev/overlay", "BLOCKED", "15 Shoots: 3 ready, 11 blocked, 1 migrating.");
+        assertThat(table.out).startsWith("SHOOT").containsPattern("garden-dev/ready +READY +-\n")
+                .containsPattern("garden-dev/migrating +MIGRATING +migration: underway at Step 2/7 Infrastructure")
+                .containsPattern("garden-dev/overlay +BLOCKED +IP families: dual-stack")
+                .contains("17 Shoots: 3 ready, 13 blocked, 1 migrating.");
         assertThat(table.out.lines().filter(line -> line.startsWith("garden-dev/"))).hasSize(SHOOTS.size());
         JsonNode shoots = new ObjectMapper().readTree(json.out).get("shoots");
-        assertThat(shoots).hasSize(SHOOTS.size());
-        assertThat(shoots.findValuesAsText("verdict")).containsOnly("READY", "BLOCKED", "MIGRATING");
+        Map<String, String> verdicts = new java.util.TreeMap<>();
+        shoots.forEach(shoot -> verdicts.put(shoot.get("shoot").asText(), shoot.get("verdict").asText()));
+        Map<String, String> expected = new java.util.TreeMap<>();
+        SHOOTS.forEach(name -> expected.put("garden-dev/" + name, List.of("ready", "windowed", "large").contains(name) ? "READY"
+                : name.equals("migrating") ? "MIGRATING" : "BLOCKED"));
+        assertThat(verdicts).isEqualTo(expected);
         JsonNode ready = shoots.get(SHOOTS.stream().sorted().toList().indexOf("ready"));
-        assertThat(ready.get("shoot").asText()).isEqualTo("garden-dev/ready");
         assertThat(ready.get("steps")).hasSize(7);
         assertThat(ready.get("checks").findValuesAsText("result")).containsOnly("OK");
+        JsonNode nokubedns = shoots.get(SHOOTS.stream().sorted().toList().indexOf("nokubedns"));
+        assertThat(nokubedns.get("checks").findValuesAsText("detail")).contains("Service kube-system/kube-dns not found in the shoot cluster");
 
-        List<RequestLog.Request> byPlan = new ArrayList<>(gardenRequests.since(gardenMark).stream().filter(RequestLog.byOperator()).toList());
+        List<RequestLog.Request> byPlanOnGarden = gardenRequests.since(gardenMark).stream().filter(RequestLog.byOperator()).toList();
+        List<RequestLog.Request> byPlanOnShoots = new ArrayList<>();
         for (int i = 0; i < shootRequests.size(); i++) {
-            byPlan.addAll(shootRequests.get(i).since(shootMarks.get(i)).stream().filter(RequestLog.byOperator()).toList());
+            byPlanOnShoots.addAll(shootRequests.get(i).since(shootMarks.get(i)).stream().filter(RequestLog.byOperator()).toList());
         }
-        assertThat(byPlan).as("plan reads garden and shoots").hasSizeGreaterThan(SHOOTS.size() * 4);
-        assertThat(byPlan).as("plan writes nothing").noneMatch(RequestLog.Request::isWrite);
+        assertThat(byPlanOnGarden).as("plan reads the garden").hasSizeGreaterThan(SHOOTS.size() * 4);
+        assertThat(byPlanOnShoots).as("plan reads the shoot clusters").hasSizeGreaterThan(SHOOTS.size() * 2);
+        assertThat(byPlanOnGarden).as("plan writes nothing to the garden").noneMatch(RequestLog.Request::isWrite);
+        assertThat(byPlanOnShoots).as("plan writes nothing to a shoot cluster").noneMatch(RequestLog.Request::isWrite);
     }
 
     @Test
@@ -224,6 +251,9 @@ class PlanCommandTest {
         assertThat(plan("garden-dev/nonesuch").exit).isEqualTo(2);
         assertThat(plan("--namespace", "Not_A_Namespace").exit).isEqualTo(2);
         assertThat(plan("--output", "yaml").exit).isEqualTo(2);
+        assertThat(plan("/ready").exit).isEqualTo(2);
+        assertThat(plan("garden-dev/Not\u0007Valid").exit).isEqualTo(2);
+        assertThat(plan("--kubeconfig", "/nonexistent/kubeconfig").exit).isEqualTo(2);
     }
 
     private record Run(int exit, String out, String err) {

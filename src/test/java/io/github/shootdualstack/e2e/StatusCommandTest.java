@@ -72,7 +72,14 @@ class StatusCommandTest {
         assertThat(shoot.get("state").asText()).isEqualTo("Processing");
         assertThat(shoot.get("timeline")).hasSize(3);
 
+        // blocked: the kubeconfig Secret loses its key while the nodes roll
+        java.util.Map<String, String> kubeconfigData = world.kubeconfigSecret().get().getData();
         world.startOperator();
+        world.replaceKubeconfigData(java.util.Map.of("other", "eA=="));
+        await().atMost(MigrationHarness.TIMEOUT).until(() -> status().contains("Error"));
+        String blocked = status();
+        assertThat(blocked).containsPattern("garden-dev/prod +Step 4/7 Nodes +35% +Error +\\d+s +Step 4/7 Nodes: Secret garden-dev/prod.kubeconfig");
+        world.replaceKubeconfigData(kubeconfigData);
         world.rollWorkers("*");
         world.awaitCompleted();
         world.stopOperator();
@@ -97,6 +104,18 @@ class StatusCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("Shoot garden-dev/nonesuch not found");
+    }
+
+    @Test
+    void aGardenThatCannotBeRead_isSaidOnOneLine_withItsOwnExitCode(@TempDir Path dir) throws IOException {
+        Path nowhere = dir.resolve("nowhere.kubeconfig");
+        Files.writeString(nowhere, Kubeconfigs.forServer("nowhere", "http://127.0.0.1:1"));
+        StringWriter err = new StringWriter();
+
+        int exit = Main.commandLine().setErr(new PrintWriter(err)).execute("status", "--kubeconfig", nowhere.toString());
+
+        assertThat(exit).isEqualTo(3);
+        assertThat(err.toString()).startsWith("could not read the garden: ").doesNotContain("\tat ");
     }
 
     private void assertNoWritesButReadsSince(int gardenMark) {

@@ -236,6 +236,15 @@ final class World {
                 network.facts(), networkSpecFamilies, networkStatusFamilies, clusterName, clusterFamilies, new TreeMap<>(pools));
     }
 
+    /** The preflight of the Shoot as it is, with the world observed as the operator observes it. */
+    Preflight preflight() {
+        String before = Serialization.asJson(shoot);
+        Preflight preflight = Preflight.of(new Migration.Input(shoot, gardenFacts(), shootProblem == null ? shootClusterFacts() : null,
+                shootProblem, now, settings));
+        assertThat(Serialization.asJson(shoot)).as("the preflight leaves its input Shoot alone").isEqualTo(before);
+        return preflight;
+    }
+
     // --- reconciling ---------------------------------------------------------------------------
 
     /** What the operator remembers between reconciles; {@link Migration.Memory#NONE} plays a restarted operator. */
