@@ -3,15 +3,20 @@ package io.github.shootdualstack.local;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.CustomResourceAware;
+import io.fabric8.kubernetes.client.server.mock.Resetable;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.internal.MockDispatcher;
+import io.fabric8.mockwebserver.internal.SimpleRequest;
 import io.fabric8.zjsonpatch.JsonPatchException;
 
 import java.util.HashMap;
@@ -50,26 +55,46 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     /**
-     * The mock's dispatcher, answering a JSON patch it cannot apply (a failed {@code test}
-     * operation, a missing path) with 422 as a real API server does: the mock leaves such a
-     * request unanswered, and the client waits for its timeout and then sends it again.
+     * The mock's mixed dispatcher (canned answers first, then the CRUD store), on a store indexed by
+     * name, and answering a JSON patch it cannot apply (a failed {@code test} operation, a missing
+     * path) with 422 as a real API server does: the mock leaves such a request unanswered, and the
+     * client waits for its timeout and then sends it again.
      */
-    private static final class Dispatcher extends KubernetesMixedDispatcher {
+    private static final class Dispatcher extends io.fabric8.mockwebserver.http.Dispatcher implements Resetable, CustomResourceAware {
+
+        private final Map<ServerRequest, Queue<ServerResponse>> responses;
+        private final MockDispatcher canned;
+        private final NameIndexedCrudDispatcher store = new NameIndexedCrudDispatcher();
 
         Dispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
-            super(responses);
+            this.responses = responses;
+            this.canned = new MockDispatcher(responses);
         }
 
         @Override
         public MockResponse dispatch(RecordedRequest request) {
+            Queue<ServerResponse> answers = responses.get(new SimpleRequest(HttpMethod.valueOf(request.getMethod()), request.getPath()));
+            if (answers != null && !answers.isEmpty()) {
+                return canned.dispatch(request);
+            }
             try {
-                return super.dispatch(request);
+                return store.dispatch(request);
             } catch (JsonPatchException e) {
                 Status status = new StatusBuilder().withStatus("Failure").withCode(422).withReason("Invalid")
                         .withMessage(e.getMessage()).build();
                 return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
                         .setBody(Serialization.asJson(status));
             }
+        }
+
+        @Override
+        public void reset() {
+            store.reset();
+        }
+
+        @Override
+        public void expectCustomResource(CustomResourceDefinitionContext resource) {
+            store.expectCustomResource(resource);
         }
     }
 

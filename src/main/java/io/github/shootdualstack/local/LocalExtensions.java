@@ -14,17 +14,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * The local extension controllers for Infrastructure, ControlPlane and Network, honouring
@@ -40,8 +41,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
  * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
- * real extension does once its cause is fixed, and a (re)start of the controllers. All work runs on one thread, so a resource is never
- * reconciled twice at once, and every decision is taken on a fresh read, not on an event's copy.
+ * real extension does once its cause is fixed, and a (re)start of the controllers. All work on one
+ * resource runs on one thread (of {@link #WORKERS}, chosen by the resource), so a resource is never
+ * reconciled twice at once, while many resources are reconciled side by side as by Gardener's
+ * extension controllers; every decision is taken on a fresh read, not on an event's copy.
  */
 public final class LocalExtensions implements AutoCloseable {
 
@@ -51,16 +54,15 @@ public final class LocalExtensions implements AutoCloseable {
     private final Clock clock;
     private final AtomicReference<ExtensionsConfig> config;
     private final InfrastructureNetworking infrastructureNetworking;
-    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "local-extensions");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Threads the resources are spread over: one alone made 100 concurrent migrations queue behind each other's reads. */
+    static final int WORKERS = 8;
+
+    private final List<ScheduledExecutorService> workers = new ArrayList<>();
     private final Map<ExtensionKind, SharedIndexInformer<GenericKubernetesResource>> informers =
             new EnumMap<>(ExtensionKind.class);
-    // Touched on the executor thread only.
-    private final Set<Key> inFlight = new HashSet<>();
-    private final Map<Key, ScheduledFuture<?>> completions = new HashMap<>();
+    // An entry is touched on its key's worker thread only.
+    private final Set<Key> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<Key, ScheduledFuture<?>> completions = new ConcurrentHashMap<>();
 
     public LocalExtensions(KubernetesClient garden, ExtensionsConfig config) {
         this(garden, config, Clock.systemUTC());
@@ -71,6 +73,14 @@ public final class LocalExtensions implements AutoCloseable {
         this.clock = clock;
         this.config = new AtomicReference<>(config);
         this.infrastructureNetworking = new InfrastructureNetworking(garden);
+        for (int i = 0; i < WORKERS; i++) {
+            String name = "local-extensions-" + i;
+            workers.add(Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, name);
+                thread.setDaemon(true);
+                return thread;
+            }));
+        }
     }
 
     /** Starts watching; returns once the current resources are listed. A stopped instance cannot start again. */
@@ -88,9 +98,11 @@ public final class LocalExtensions implements AutoCloseable {
     public synchronized void stop() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
-        executor.shutdownNow();
+        workers.forEach(ScheduledExecutorService::shutdownNow);
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            for (ScheduledExecutorService worker : workers) {
+                worker.awaitTermination(5, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -108,9 +120,7 @@ public final class LocalExtensions implements AutoCloseable {
     /** Changes how one kind answers from now on, and restarts its unfinished and failed reconciles. */
     public void setBehaviour(ExtensionKind kind, ExtensionBehaviour behaviour) {
         config.updateAndGet(current -> current.withBehaviour(kind, behaviour));
-        if (!executor.isShutdown()) {
-            executor.execute(() -> retry(kind));
-        }
+        retry(kind);
     }
 
     /** {@code false}: the infrastructure stops allocating IPv6 ranges, from its next reconcile on. */
@@ -125,17 +135,17 @@ public final class LocalExtensions implements AutoCloseable {
             // last operation did not succeed.
             @Override
             public void onAdd(GenericKubernetesResource resource) {
-                executor.execute(() -> consider(Key.of(kind, resource), true));
+                on(Key.of(kind, resource), key -> consider(key, true));
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource old, GenericKubernetesResource resource) {
-                executor.execute(() -> consider(Key.of(kind, resource), false));
+                on(Key.of(kind, resource), key -> consider(key, false));
             }
 
             @Override
             public void onDelete(GenericKubernetesResource resource, boolean finalStateUnknown) {
-                executor.execute(() -> forget(Key.of(kind, resource)));
+                on(Key.of(kind, resource), LocalExtensions.this::forget);
             }
         };
     }
@@ -151,11 +161,26 @@ public final class LocalExtensions implements AutoCloseable {
         }
     }
 
+    /** Runs the work on the key's worker, after the work already asked of it for that key. */
+    private void on(Key key, Consumer<Key> work) {
+        ScheduledExecutorService worker = worker(key);
+        if (!worker.isShutdown()) {
+            worker.execute(() -> work.accept(key));
+        }
+    }
+
+    private ScheduledExecutorService worker(Key key) {
+        return workers.get(Math.floorMod(key.hashCode(), WORKERS));
+    }
+
     private void retry(ExtensionKind kind) {
-        inFlight.stream().filter(key -> key.kind() == kind).toList().forEach(this::forget);
-        SharedIndexInformer<GenericKubernetesResource> informer = informers.get(kind);
+        inFlight.stream().filter(key -> key.kind() == kind).toList().forEach(key -> on(key, this::forget));
+        SharedIndexInformer<GenericKubernetesResource> informer;
+        synchronized (this) {
+            informer = informers.get(kind);
+        }
         if (informer != null) {
-            informer.getStore().list().forEach(cached -> consider(Key.of(kind, cached), true));
+            informer.getStore().list().forEach(cached -> on(Key.of(kind, cached), key -> consider(key, true)));
         }
     }
 
@@ -169,14 +194,14 @@ public final class LocalExtensions implements AutoCloseable {
             Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
         } catch (KubernetesClientException e) {
             inFlight.remove(key);
-            if (!executor.isShutdown()) {
+            if (!worker(key).isShutdown()) {
                 LOG.warn("{} could not start its reconcile, waiting for the next event: {}", key, e.getMessage());
             }
             return;
         }
         LOG.info("{} reconciling ({})", key, behaviour.outcome());
         if (behaviour.outcome() != ExtensionBehaviour.Outcome.STUCK) {
-            completions.put(key, executor.schedule(() -> finish(key), behaviour.delay().toNanos(), TimeUnit.NANOSECONDS));
+            completions.put(key, worker(key).schedule(() -> finish(key), behaviour.delay().toNanos(), TimeUnit.NANOSECONDS));
         }
     }
 
@@ -196,7 +221,7 @@ public final class LocalExtensions implements AutoCloseable {
             Patches.setStatusFields(resource(key), status);
             LOG.info("{} reconciled: {}", key, status.get("lastOperation"));
         } catch (KubernetesClientException e) {
-            if (!executor.isShutdown()) {
+            if (!worker(key).isShutdown()) {
                 LOG.warn("{} could not report its reconcile, waiting for the next event: {}", key, e.getMessage());
             }
         }
@@ -238,7 +263,7 @@ public final class LocalExtensions implements AutoCloseable {
         try {
             return resource(key).get();
         } catch (KubernetesClientException e) {
-            if (!executor.isShutdown()) {
+            if (!worker(key).isShutdown()) {
                 LOG.warn("{} cannot be read: {}", key, e.getMessage());
             }
             return null;

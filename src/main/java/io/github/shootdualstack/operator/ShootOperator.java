@@ -47,8 +47,11 @@ public final class ShootOperator implements AutoCloseable {
                         null, election.exitOnStopLeading()));
             }
         });
-        operator.register(new ShootReconciler(garden, shootClusters, settings, metrics),
+        ShootReconciler reconciler = new ShootReconciler(garden, shootClusters, settings, metrics);
+        operator.register(reconciler,
                 (ControllerConfigurationOverrider<Shoot> o) -> {
+                    // the operator's own status write has nothing to tell the reconcile that made it
+                    o.withOnUpdateFilter(reconciler.updateFilter());
                     // the cache keeps only what the operator reads of each Shoot
                     o.withItemStore(new TransformingItemStore<>(CachedObjects::shoot));
                     // listed in pages: the first list of a large garden never holds every full Shoot at once

@@ -76,6 +76,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final Map<String, String> reportedFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.time.Duration SWEEP_INTERVAL = java.time.Duration.ofMinutes(1);
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastSweep = new java.util.concurrent.atomic.AtomicReference<>();
+    private final OwnStatusWrites ownWrites = new OwnStatusWrites();
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
@@ -84,7 +85,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         this.shootClusters = shootClusters;
         this.events = new EventRecorder(garden, settings.clock(), settings.leaderElection() != null
                 ? settings.leaderElection().identity() : EventRecorder.defaultInstance());
-        this.statusWriter = new StatusWriter(settings.serverSideApply());
+        this.statusWriter = new StatusWriter(settings.serverSideApply(), ownWrites);
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -112,6 +113,11 @@ public class ShootReconciler implements Reconciler<Shoot> {
             sources.add(new InformerEventSource<>(configuration, context));
         }
         return sources;
+    }
+
+    /** Lets through every update of a Shoot but those that are only the operator's own status write. */
+    OwnStatusWrites updateFilter() {
+        return ownWrites;
     }
 
     @Override
@@ -268,6 +274,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         metrics.retainOnly(present);
         memories.keySet().retainAll(present);
         reportedFailures.keySet().retainAll(present);
+        ownWrites.retainOnly(present);
     }
 
     /** Carries out the decision's actions in order; every kind of action has its method here. */

@@ -13,20 +13,24 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
  * {@code dualStackMigration} and its two constraints), only when they changed. A JSON patch touches
  * nothing else, computed on the Shoot read afresh (the cache keeps only what the operator reads);
  * server-side apply sends only the operator's own constraints (see {@link #applied}).
- * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it.
+ * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it; a
+ * JSON-patched write is also told to {@link OwnStatusWrites}, so that its own update wakes no reconcile.
  */
 final class StatusWriter {
 
     private final boolean serverSideApply;
+    private final OwnStatusWrites ownWrites;
 
-    StatusWriter(boolean serverSideApply) {
+    StatusWriter(boolean serverSideApply, OwnStatusWrites ownWrites) {
         this.serverSideApply = serverSideApply;
+        this.ownWrites = ownWrites;
     }
 
     /** @return whether a write was made */
@@ -49,9 +53,20 @@ final class StatusWriter {
             if (fresh == null) {
                 return false; // deleted meanwhile
             }
-            PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource(fresh, context, latest -> {
-                latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
-                return latest;
+            // a JSON patch with optimistic locking, as PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource makes it,
+            // each attempt told to ownWrites: the update it makes from the version it started from is this write alone
+            PrimaryUpdateAndCacheUtils.updateAndCacheResource(fresh, context, UnaryOperator.identity(), base -> {
+                OwnStatusWrites.Write write = ownWrites.starting(base, base.getMetadata().getResourceVersion());
+                Shoot written = null;
+                try {
+                    written = context.getClient().resource(base).editStatus(latest -> {
+                        latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
+                        return latest;
+                    });
+                    return written;
+                } finally {
+                    ownWrites.answered(write, written);
+                }
             });
         }
         return true;
