@@ -107,6 +107,14 @@ class ChartShardsTest {
     }
 
     @Test
+    void defaultMemoryRequest_isTheLimit_becauseTheJvmKeepsTheHeapItGrewTo() {
+        for (Container operator : List.of(operator(shards, "dev"),
+                Manifests.of(HelmChart.template()).one(Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0))) {
+            assertThat(operator.getResources().getRequests().get("memory")).isEqualTo(operator.getResources().getLimits().get("memory"));
+        }
+    }
+
+    @Test
     void eachDeployment_selectsOnlyItsOwnShardsPods_whileServiceAndPoliciesSelectThemAll() {
         for (Deployment deployment : shards.all(Deployment.class)) {
             String shard = shardOf(deployment);
