@@ -77,3 +77,78 @@ with the keep policy so that uninstalling the release does not delete every Shoo
 {{- define "sdo.alertLabels" -}}
 {{- toYaml (merge (dict) (.rule.alertLabels | default dict) (dict "severity" .severity)) }}
 {{- end }}
+
+{{/* The pod label that tells one shard's pods from another's. */}}
+{{- define "sdo.shardLabels" -}}
+shootdualstack.io/shard: {{ . }}
+{{- end }}
+
+{{/*
+The namespaces in which a Role grants the Shoots, their events and their Secrets (project-rbac.yaml),
+as a JSON list. Empty: the ClusterRole grants them garden-wide. With shards, the namespaces of all the
+shards, or none when one shard watches all namespaces: one ServiceAccount runs every shard.
+*/}}
+{{- define "sdo.projectNamespaces" -}}
+{{- $namespaces := .Values.watch.namespaces }}
+{{- if .Values.shards }}
+{{- $namespaces = list }}
+{{- $everywhere := false }}
+{{- range .Values.shards }}
+{{- if .namespaces }}
+{{- $namespaces = concat $namespaces .namespaces }}
+{{- else }}
+{{- $everywhere = true }}
+{{- end }}
+{{- end }}
+{{- if $everywhere }}
+{{- $namespaces = list }}
+{{- end }}
+{{- end }}
+{{- $namespaces | default list | uniq | toJson }}
+{{- end }}
+
+{{/*
+Refuses shards that obviously watch the same Shoots, which two leaders would then migrate at once.
+Two shards overlap when their namespaces meet (one names none and so watches all, or both name the
+same one) and their selectors cannot tell their Shoots apart (one has none, or both are the same).
+Different selectors are taken as disjoint: the chart cannot know the Shoots' labels.
+*/}}
+{{- define "sdo.checkShards" -}}
+{{- if and .Values.shards .Values.watch.namespaces }}
+{{- fail "shards and watch.namespaces exclude each other: give each shard its namespaces" }}
+{{- end }}
+{{- $names := list }}
+{{- range $i, $a := .Values.shards }}
+{{- if has $a.name $names }}
+{{- fail (printf "shards: the name %s is given twice" $a.name) }}
+{{- end }}
+{{- $names = append $names $a.name }}
+{{- range $j, $b := $.Values.shards }}
+{{- if lt $i $j }}
+{{- $where := "" }}
+{{- if not $a.namespaces }}
+{{- $where = printf "%s watches all namespaces" $a.name }}
+{{- else if not $b.namespaces }}
+{{- $where = printf "%s watches all namespaces" $b.name }}
+{{- else }}
+{{- range $a.namespaces }}
+{{- if and (not $where) (has . $b.namespaces) }}
+{{- $where = printf "both watch namespace %s" . }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- $alike := "" }}
+{{- if not $a.selector }}
+{{- $alike = printf "%s has no selector" $a.name }}
+{{- else if not $b.selector }}
+{{- $alike = printf "%s has no selector" $b.name }}
+{{- else if eq $a.selector $b.selector }}
+{{- $alike = printf "both select %s" $a.selector }}
+{{- end }}
+{{- if and $where $alike }}
+{{- fail (printf "shards %s and %s would watch the same Shoots (%s and %s): every Shoot must belong to one shard" $a.name $b.name $where $alike) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -80,13 +80,21 @@ public final class ChartRbac {
         return of(null);
     }
 
-    /** The grants to the Deployment's ServiceAccount with the defaults overridden by these values ({@code null}: none). */
+    /**
+     * The grants to the ServiceAccount of the Deployment (or of every shard's Deployment, which share it)
+     * with the defaults overridden by these values ({@code null}: none).
+     */
     public static ChartRbac of(String valuesYaml) {
         Manifests manifests = Manifests.of(HelmChart.template(valuesYaml));
-        Deployment deployment = manifests.one(Deployment.class);
-        Subject account = new SubjectBuilder().withKind("ServiceAccount")
-                .withName(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
-                .withNamespace(deployment.getMetadata().getNamespace()).build();
+        List<Subject> accounts = manifests.all(Deployment.class).stream()
+                .map(deployment -> new SubjectBuilder().withKind("ServiceAccount")
+                        .withName(deployment.getSpec().getTemplate().getSpec().getServiceAccountName())
+                        .withNamespace(deployment.getMetadata().getNamespace()).build())
+                .distinct().toList();
+        if (accounts.size() != 1) {
+            throw new AssertionError("expected the Deployments to run as one ServiceAccount, found " + accounts);
+        }
+        Subject account = accounts.get(0);
         List<Grant> grants = new ArrayList<>();
         for (ClusterRoleBinding binding : manifests.all(ClusterRoleBinding.class)) {
             if (binds(binding.getSubjects(), account) && binding.getRoleRef().getKind().equals("ClusterRole")) {

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Installing as users do, into a real API server of its own: deploy/kustomize accepted by
- * {@code kubectl apply -k --dry-run=server}, then the Helm chart installed by Helm with its CRDs.
+ * {@code kubectl apply -k --dry-run=server}, then the Helm chart installed by Helm with its CRDs,
+ * then upgraded to shards.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -85,5 +86,38 @@ class InstallIT {
                 .extracting(account -> account.getMetadata().getName()).contains(ChartRbac.defaultServiceAccount());
         assertThat(client.rbac().clusterRoles().withLabel("app.kubernetes.io/instance", HelmChart.RELEASE).list().getItems())
                 .isNotEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void helmUpgradeToShards_replacesTheDeploymentWithOnePerShard() throws IOException {
+        for (String project : List.of("garden-dev", "garden-prod")) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(project).endMetadata().build()).create();
+        }
+        Path values = Files.createTempFile("shards-", ".yaml");
+        try {
+            Files.writeString(values, """
+                    crds: {install: true, extensions: true}
+                    shards:
+                      - {name: dev, namespaces: [garden-dev]}
+                      - {name: prod, namespaces: [garden-prod], replicas: 1}
+                    """);
+            Release release = new Helm(HelmChart.DIR).upgrade()
+                    .withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                    .withKubeConfigContents(server.kubeconfig("install"))
+                    .withValuesFile(values)
+                    .call();
+            assertThat(release.getStatus()).isEqualTo("deployed");
+        } finally {
+            Files.deleteIfExists(values);
+        }
+        assertThat(client.apps().deployments().inNamespace(HelmChart.NAMESPACE).list().getItems())
+                .extracting(deployment -> deployment.getMetadata().getName())
+                .containsExactlyInAnyOrder(HelmChart.RELEASE + "-dev", HelmChart.RELEASE + "-prod");
+        assertThat(client.policy().v1().podDisruptionBudget().inNamespace(HelmChart.NAMESPACE).list().getItems())
+                .extracting(budget -> budget.getMetadata().getName()).containsExactly(HelmChart.RELEASE + "-dev");
+        for (String project : List.of("garden-dev", "garden-prod")) {
+            assertThat(client.rbac().roles().inNamespace(project).withName(HelmChart.RELEASE).get()).as("Role in %s", project).isNotNull();
+        }
     }
 }
