@@ -45,9 +45,7 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
     /** A migration is underway or was completed: a constraint of the operator's or its record is on the Shoot. */
     static boolean shows(Shoot shoot) {
         ShootStatus status = shoot.getStatus();
-        return status != null && (status.getDualStackMigration() != null
-                || Conditions.find(status.getConstraints(), Conditions.NODES_TYPE) != null
-                || Conditions.find(status.getConstraints(), Conditions.DNS_TYPE) != null);
+        return status != null && (status.getDualStackMigration() != null || Conditions.stepOf(status.getConstraints()) != null);
     }
 
     static MigrationStatus of(Shoot shoot, List<Event> events, Instant now) {
@@ -103,16 +101,12 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
 
     /** The step the constraints place the migration at, when no record says it more precisely. */
     private static String stepOfConstraints(ShootStatus status) {
-        Condition dns = Conditions.find(status.getConstraints(), Conditions.DNS_TYPE);
-        if (dns != null) {
-            return (Condition.TRUE.equals(dns.getStatus()) ? Step.KUBE_DNS : Step.CORE_DNS).label();
+        Step step = Conditions.stepOf(status.getConstraints());
+        if (step == null) {
+            return "unknown (no record, no constraint)";
         }
-        Condition nodes = Conditions.find(status.getConstraints(), Conditions.NODES_TYPE);
-        if (nodes != null) {
-            return Condition.TRUE.equals(nodes.getStatus()) ? Step.NETWORK.label()
-                    : Step.INFRASTRUCTURE.label() + " to " + Step.NODES.label();
-        }
-        return "unknown (no record, no constraint)";
+        // steps 2 to 4 share the nodes constraint
+        return step == Step.INFRASTRUCTURE ? Step.INFRASTRUCTURE.label() + " to " + Step.NODES.label() : step.label();
     }
 
     private static String label(String name) {

@@ -30,6 +30,24 @@ public final class Conditions {
         return now.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /**
+     * The step the constraints, the persisted vocabulary, place a migration at: the DNS constraint
+     * (Progressing: step 6, True: step 7), else the nodes constraint (True: step 5, Progressing:
+     * steps 2 to 4, given as {@link Step#INFRASTRUCTURE}; the walk tells them apart from the world);
+     * {@code null} with neither: no migration is underway.
+     */
+    public static Step stepOf(List<Condition> constraints) {
+        Condition dns = find(constraints, DNS_TYPE);
+        if (dns != null) {
+            return Condition.TRUE.equals(dns.getStatus()) ? Step.KUBE_DNS : Step.CORE_DNS;
+        }
+        Condition nodes = find(constraints, NODES_TYPE);
+        if (nodes != null) {
+            return Condition.TRUE.equals(nodes.getStatus()) ? Step.NETWORK : Step.INFRASTRUCTURE;
+        }
+        return null;
+    }
+
     public static Condition find(List<Condition> conditions, String type) {
         if (conditions == null) {
             return null;

@@ -116,7 +116,7 @@ public final class Migration {
             return decision(null, null, null);
         }
         // where the migration stands comes from the constraints and the world, never from the record
-        Step resumed = stepOfConstraints();
+        Step resumed = Conditions.stepOf(status.getConstraints());
         // a migration underway accepts its target: going back to [IPv4] is refused like any other change
         List<String> accepted = resumed != null ? IpFamily.DUAL_STACK_IPV4_PRIMARY : acceptedFamilies();
         List<String> violations = IpFamilyValidator.validate(accepted, shoot.getSpec());
@@ -349,23 +349,6 @@ public final class Migration {
                 }
             }
             return families.isEmpty() ? null : List.copyOf(families);
-        }
-        return null;
-    }
-
-    /**
-     * The step the constraints, the persisted vocabulary, place the migration at: the DNS constraint
-     * (Progressing: step 6, True: step 7), else the nodes constraint (True: step 5, Progressing:
-     * steps 2 to 4, which the walk tells apart from the world); {@code null} with neither.
-     */
-    private Step stepOfConstraints() {
-        Condition dns = Conditions.find(status.getConstraints(), Conditions.DNS_TYPE);
-        if (dns != null) {
-            return Condition.TRUE.equals(dns.getStatus()) ? Step.KUBE_DNS : Step.CORE_DNS;
-        }
-        Condition nodes = Conditions.find(status.getConstraints(), Conditions.NODES_TYPE);
-        if (nodes != null) {
-            return Condition.TRUE.equals(nodes.getStatus()) ? Step.NETWORK : Step.INFRASTRUCTURE;
         }
         return null;
     }

@@ -60,7 +60,8 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         Migration.Input asked = new Migration.Input(dualStack(shoot), in.garden(), in.shootCluster(), in.shootProblem(),
                 in.now(), in.settings(), Migration.Memory.NONE);
         Decision decision = Migration.decide(asked);
-        if (underway(shoot)) {
+        if (shoot.getStatus() != null && Conditions.stepOf(shoot.getStatus().getConstraints()) != null) {
+            // a migration stands somewhere already: one of the operator's constraints is on the Shoot
             String step = decision.step() == null ? "its end" : decision.step().label();
             checks.add(new Check("migration", Result.CAUTION, "underway at " + step + "; the status command follows it"));
             return new Preflight(ref, Verdict.MIGRATING, checks, null, List.of(), List.of());
@@ -99,13 +100,6 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
     /** A Shoot whose garden side could not be read: blocked, for the reason given. */
     public static Preflight unobserved(String shoot, String problem) {
         return new Preflight(shoot, Verdict.BLOCKED, List.of(new Check("garden", Result.BLOCKING, problem)), null, List.of(), List.of());
-    }
-
-    /** A migration stands somewhere already: one of the operator's constraints is on the Shoot. */
-    private static boolean underway(Shoot shoot) {
-        var status = shoot.getStatus();
-        return status != null && (Conditions.find(status.getConstraints(), Conditions.NODES_TYPE) != null
-                || Conditions.find(status.getConstraints(), Conditions.DNS_TYPE) != null);
     }
 
     /** A copy of the Shoot with the families a migration asks for; the Shoot itself is left as it is. */

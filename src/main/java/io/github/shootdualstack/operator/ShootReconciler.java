@@ -234,8 +234,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         }
         var networking = shoot.getSpec() == null ? null : shoot.getSpec().getNetworking();
         List<String> requested = IpFamily.effective(networking == null ? null : networking.getIpFamilies());
-        boolean migrating = status != null && (Conditions.find(status.getConstraints(), Conditions.NODES_TYPE) != null
-                || Conditions.find(status.getConstraints(), Conditions.DNS_TYPE) != null);
+        boolean migrating = status != null && Conditions.stepOf(status.getConstraints()) != null;
         if (migrating) {
             return false;
         }

@@ -63,18 +63,7 @@ class InstallIT {
     @Test
     @Order(2)
     void helmInstallsTheChartWithItsCrds() throws IOException {
-        Path values = Files.createTempFile("install-", ".yaml");
-        try {
-            Files.writeString(values, "crds:\n  install: true\n  extensions: true\n");
-            Release release = new Helm(HelmChart.DIR).install()
-                    .withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
-                    .withKubeConfigContents(server.kubeconfig("install"))
-                    .withValuesFile(values)
-                    .call();
-            assertThat(release.getStatus()).isEqualTo("deployed");
-        } finally {
-            Files.deleteIfExists(values);
-        }
+        assertThat(release(false, "crds:\n  install: true\n  extensions: true\n").getStatus()).isEqualTo("deployed");
         for (String crd : List.of("shoots.core.gardener.cloud", "infrastructures.extensions.gardener.cloud",
                 "controlplanes.extensions.gardener.cloud", "networks.extensions.gardener.cloud",
                 "clusters.extensions.gardener.cloud", "machinedeployments.machine.sapcloud.io")) {
@@ -94,23 +83,12 @@ class InstallIT {
         for (String project : List.of("garden-dev", "garden-prod")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(project).endMetadata().build()).create();
         }
-        Path values = Files.createTempFile("shards-", ".yaml");
-        try {
-            Files.writeString(values, """
-                    crds: {install: true, extensions: true}
-                    shards:
-                      - {name: dev, namespaces: [garden-dev]}
-                      - {name: prod, namespaces: [garden-prod], replicas: 1}
-                    """);
-            Release release = new Helm(HelmChart.DIR).upgrade()
-                    .withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
-                    .withKubeConfigContents(server.kubeconfig("install"))
-                    .withValuesFile(values)
-                    .call();
-            assertThat(release.getStatus()).isEqualTo("deployed");
-        } finally {
-            Files.deleteIfExists(values);
-        }
+        assertThat(release(true, """
+                crds: {install: true, extensions: true}
+                shards:
+                  - {name: dev, namespaces: [garden-dev]}
+                  - {name: prod, namespaces: [garden-prod], replicas: 1}
+                """).getStatus()).isEqualTo("deployed");
         assertThat(client.apps().deployments().inNamespace(HelmChart.NAMESPACE).list().getItems())
                 .extracting(deployment -> deployment.getMetadata().getName())
                 .containsExactlyInAnyOrder(HelmChart.RELEASE + "-dev", HelmChart.RELEASE + "-prod");
@@ -118,6 +96,23 @@ class InstallIT {
                 .extracting(budget -> budget.getMetadata().getName()).containsExactly(HelmChart.RELEASE + "-dev");
         for (String project : List.of("garden-dev", "garden-prod")) {
             assertThat(client.rbac().roles().inNamespace(project).withName(HelmChart.RELEASE).get()).as("Role in %s", project).isNotNull();
+        }
+    }
+
+    /** Installs the chart (or upgrades the release) on the real server with these values. */
+    private Release release(boolean upgrade, String valuesYaml) throws IOException {
+        Path values = Files.createTempFile("values-", ".yaml");
+        try {
+            Files.writeString(values, valuesYaml);
+            Helm helm = new Helm(HelmChart.DIR);
+            String kubeconfig = server.kubeconfig("install");
+            return upgrade
+                    ? helm.upgrade().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                            .withKubeConfigContents(kubeconfig).withValuesFile(values).call()
+                    : helm.install().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                            .withKubeConfigContents(kubeconfig).withValuesFile(values).call();
+        } finally {
+            Files.deleteIfExists(values);
         }
     }
 }
