@@ -30,27 +30,6 @@ class InfrastructureStepTest {
     }
 
     @Test
-    void restartedWhileTheInfrastructureIsAtWork_waitsForIt_withoutAnotherTrigger_andMovesOnWhenItAllocated() {
-        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
-        world.later(5).infrastructure.processes();
-        world.memory = Migration.Memory.NONE;
-
-        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE).hasNoActions().isProcessing(10, WAITING);
-
-        world.later(30).infrastructureAllocatesIpv6();
-        assertThat(world.decide()).isAt(Step.CONTROL_PLANE);
-    }
-
-    @Test
-    void restartedWithTheInfrastructureIdleWithoutIpv6_triggersItOnce() {
-        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
-        world.later(30).infrastructure.succeeds(); // a reconcile that ended without IPv6 ranges
-        world.memory = Migration.Memory.NONE;
-
-        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE).hasActions(TRIGGER);
-    }
-
-    @Test
     void ipv6NodeRangeAllocated_infrastructureDone_copiesNetworking_andTriggersControlPlane() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(60).infrastructureAllocatesIpv6();
