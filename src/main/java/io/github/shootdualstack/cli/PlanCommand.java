@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.github.shootdualstack.garden.GardenObserver;
+import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.Preflight;
 import io.github.shootdualstack.migration.ShootClusterFacts;
@@ -89,7 +90,8 @@ final class PlanCommand implements Callable<Integer> {
                 Migration.Settings.defaults().maxBackoff(), routeWarningNodes);
         GardenObserver observer = new GardenObserver(client);
         ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, shoots.size())));
-        try (ShootClusters clusters = new ShootClusters(client, new Interceptor() { }, allowInsecureShootConnections)) {
+        try (ShootClusters clusters = new ShootClusters(client, new Interceptor() { }, allowInsecureShootConnections,
+                UserAgent.of(spec.name()))) {
             List<Future<Preflight>> looks = new ArrayList<>();
             for (Shoot shoot : shoots) {
                 looks.add(lookers.submit(() -> look(shoot, observer, clusters, settings)));

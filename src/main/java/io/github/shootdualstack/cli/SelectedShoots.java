@@ -46,16 +46,17 @@ final class SelectedShoots extends ShootFilter {
         return problems;
     }
 
-    /** A client of the garden whose requests name the operator (for audit logs). */
+    /** A client of the garden whose requests name the operator and the command (for audit logs). */
     KubernetesClient garden(CommandLine command) {
+        String agent = UserAgent.of(command.getCommandName());
         if (gardenConfig != null) {
-            return UserAgent.client(gardenConfig);
+            return UserAgent.client(gardenConfig, agent);
         }
         if (kubeconfig == null) {
-            return UserAgent.client(io.fabric8.kubernetes.client.Config.autoConfigure(null));
+            return UserAgent.client(io.fabric8.kubernetes.client.Config.autoConfigure(null), agent);
         }
         // read from the file, so that paths in it are taken relative to its folder, as kubectl takes them
-        return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()));
+        return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), agent);
     }
 
     /**

@@ -32,6 +32,7 @@ public final class ShootClusters implements AutoCloseable {
     private final KubernetesClient garden;
     private final Interceptor requestCounter;
     private final boolean allowInsecure;
+    private final String userAgent;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     private record Connection(String secretVersion, KubernetesClient client) {
@@ -43,7 +44,13 @@ public final class ShootClusters implements AutoCloseable {
      *                       {@code http} server (development only)
      */
     public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure) {
+        this(garden, requestCounter, allowInsecure, io.github.shootdualstack.garden.UserAgent.VALUE);
+    }
+
+    /** As above; the requests to the shoot clusters carry the User-Agent {@code userAgent}. */
+    public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent) {
         this.garden = garden;
+        this.userAgent = userAgent;
         this.requestCounter = requestCounter;
         this.allowInsecure = allowInsecure;
     }
@@ -125,7 +132,7 @@ public final class ShootClusters implements AutoCloseable {
             return new KubernetesClientBuilder().withConfig(config)
                     .withHttpClientBuilderConsumer(b -> {
                         b.addOrReplaceInterceptor("metrics", requestCounter)
-                                .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor())
+                                .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor(userAgent))
                                 // straight to the shoot's server: no proxy from the operator's JVM settings
                                 .proxyType(HttpClient.ProxyType.DIRECT);
                         if (trust != null) {
