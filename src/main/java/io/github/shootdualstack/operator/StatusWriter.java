@@ -6,14 +6,15 @@ import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
@@ -24,6 +25,9 @@ import java.util.function.UnaryOperator;
  * JSON-patched write is also told to {@link OwnStatusWrites}, so that its own update wakes no reconcile.
  */
 final class StatusWriter {
+
+    /** How often a JSON-patched status write is made before a conflict is left to the reconcile's retry. */
+    static final int ATTEMPTS = 10;
 
     private final boolean serverSideApply;
     private final OwnStatusWrites ownWrites;
@@ -47,29 +51,51 @@ final class StatusWriter {
                             .withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true)
                             .withFieldManager(context.getControllerConfiguration().fieldManager()).build()));
         } else {
-            // the cache keeps only what the operator reads: the patch is computed on the Shoot as it is now
-            Shoot fresh = context.getClient().resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
-                    .withName(shoot.getMetadata().getName()).get();
+            return patched(shoot, desired, context);
+        }
+        return true;
+    }
+
+    /**
+     * A JSON patch with optimistic locking, computed on the Shoot read afresh from the API server (the
+     * cache keeps only what the operator reads, so a patch computed on it would address other writers'
+     * constraints by the wrong index). A write refused because the Shoot changed meanwhile (409, or 422
+     * for a patch that no longer applies) is computed again on the Shoot read anew, at most
+     * {@link #ATTEMPTS} times. Each attempt is told to {@link OwnStatusWrites}: the update it makes
+     * from the version it started from is this write alone.
+     */
+    private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context) {
+        var resource = context.getClient().resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
+                .withName(shoot.getMetadata().getName());
+        for (int attempt = 1; ; attempt++) {
+            Shoot fresh = resource.get();
             if (fresh == null) {
                 return false; // deleted meanwhile
             }
-            // a JSON patch with optimistic locking, as PrimaryUpdateAndCacheUtils.patchStatusAndCacheResource makes it,
-            // each attempt told to ownWrites: the update it makes from the version it started from is this write alone
-            PrimaryUpdateAndCacheUtils.updateAndCacheResource(fresh, context, UnaryOperator.identity(), base -> {
-                OwnStatusWrites.Write write = ownWrites.starting(base, base.getMetadata().getResourceVersion());
-                Shoot written = null;
-                try {
-                    written = context.getClient().resource(base).editStatus(latest -> {
-                        latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
-                        return latest;
-                    });
-                    return written;
-                } finally {
-                    ownWrites.answered(write, written);
+            ShootStatus current = fresh.getStatus() == null ? new ShootStatus() : fresh.getStatus();
+            if (json(apply(current, desired)).equals(json(current))) {
+                return false; // written meanwhile, as wanted
+            }
+            OwnStatusWrites.Write write = ownWrites.starting(fresh, fresh.getMetadata().getResourceVersion());
+            Shoot written = null;
+            try {
+                written = context.getClient().resource(fresh).editStatus(latest -> {
+                    latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
+                    return latest;
+                });
+            } catch (KubernetesClientException e) {
+                if ((e.getCode() == 409 || e.getCode() == 422) && attempt < ATTEMPTS) {
+                    continue;
                 }
-            });
+                throw e;
+            } finally {
+                ownWrites.answered(write, written);
+            }
+            // cached, so that the next reconcile sees the write even before the watch delivers it
+            context.eventSourceRetriever().getControllerEventSource()
+                    .handleRecentResourceUpdate(ResourceID.fromResource(fresh), written, fresh);
+            return true;
         }
-        return true;
     }
 
     /** {@code target} with the owned fields of {@code desired}; other constraints stay as they are in {@code target}. */
