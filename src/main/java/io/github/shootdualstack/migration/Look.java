@@ -49,8 +49,12 @@ record Look(Migration.Input in, Step step, List<String> target, Instant triggere
         return triggeredAt != null && !in.now().isBefore(triggeredAt.plus(in.settings().maxBackoff()));
     }
 
-    /** The operator remembers triggering some step of this migration (it has not restarted since). */
+    /**
+     * The operator remembers triggering, or waiting for, an extension of this migration (it has not
+     * restarted since): an extension reconcile of this migration then ran, and what must reconcile after
+     * it is triggered, not taken from a reconcile that may have ended in the same second before it.
+     */
     boolean triggeredAnything() {
-        return !in.memory().triggeredAt().isEmpty();
+        return !in.memory().triggeredAt().isEmpty() || !in.memory().marks().isEmpty();
     }
 }

@@ -30,6 +30,41 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void restartedWhileTheInfrastructureIsAtWork_waitsForIt_withoutAnotherTrigger_thenTriggersTheControlPlane() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(5).infrastructure.processes();
+        world.memory = Migration.Memory.NONE;
+
+        assertThat(world.reconcile()).isAt(Step.INFRASTRUCTURE).hasNoActions().isProcessing(10, WAITING);
+        assertThat(world.later(10).reconcile()).as("still at work: still no trigger").isAt(Step.INFRASTRUCTURE).hasNoActions();
+
+        // the control plane reconciled in the very second the Infrastructure ended: it may have run before it
+        world.later(30).infrastructureAllocatesIpv6();
+        world.controlPlane.succeededAt(world.now);
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Action.Trigger(Extension.CONTROL_PLANE));
+    }
+
+    @Test
+    void restartedWithTheInfrastructureIdleWithoutIpv6_triggersItOnce() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(30).infrastructure.succeeds(); // a reconcile that ended without IPv6 ranges
+        world.memory = Migration.Memory.NONE;
+
+        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE).hasActions(TRIGGER);
+    }
+
+    @Test
+    void restartedWhileTheInfrastructureIsAtWork_aReconcileThatEndsWithoutIpv6_isTriggeredThen() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(5).infrastructure.processes();
+        world.memory = Migration.Memory.NONE;
+        assertThat(world.reconcile()).isAt(Step.INFRASTRUCTURE).hasNoActions();
+
+        world.later(30).infrastructure.succeeds();
+        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE).hasActions(TRIGGER);
+    }
+
+    @Test
     void ipv6NodeRangeAllocated_infrastructureDone_copiesNetworking_andTriggersControlPlane() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(60).infrastructureAllocatesIpv6();
