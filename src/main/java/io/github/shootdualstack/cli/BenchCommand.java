@@ -96,12 +96,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (!runs.isEmpty()) {
             out.println();
-            out.println("| migrations | wall time | garden writes / migration (of them events) | shoot writes / migration | reads / migration"
+            out.println("| migrations | wall time | garden writes / migration (of them events; refused for a conflict) | shoot writes / migration | reads / migration"
                     + " (garden + shoot) | CoreDNS restarts | throughput | floor (bare loop) | ratio |");
             out.println("|---|---|---|---|---|---|---|---|---|");
             for (MigrationBench.Result r : runs) {
-                out.printf(Locale.ROOT, "| %d | %.1f s | %.1f (%.1f) | %.1f | %.1f + %.1f | %d | %.2f /s | %.1f /s | %.3f |%n",
-                        r.migrations(), r.seconds(), r.gardenWrites(), r.eventWrites(), r.shootWrites(), r.gardenReads(),
+                out.printf(Locale.ROOT, "| %d | %.1f s | %.1f (%.1f; %.1f) | %.1f | %.1f + %.1f | %d | %.2f /s | %.1f /s | %.3f |%n",
+                        r.migrations(), r.seconds(), r.gardenWrites(), r.eventWrites(), r.conflicts(), r.shootWrites(), r.gardenReads(),
                         r.shootReads(), r.coreDnsRestarts(), r.throughput(), r.floorThroughput(), r.throughput() / r.floorThroughput());
             }
         }

@@ -38,7 +38,7 @@ import java.util.concurrent.Future;
 final class MigrationBench {
 
     /** What M migrations cost. */
-    record Result(int migrations, double seconds, double gardenWrites, double shootWrites, double eventWrites,
+    record Result(int migrations, double seconds, double gardenWrites, double conflicts, double shootWrites, double eventWrites,
                   double gardenReads, double shootReads, int coreDnsRestarts, double floorSeconds) {
 
         double throughput() {
@@ -107,13 +107,14 @@ final class MigrationBench {
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> after = requests(operator);
             double gardenWrites = delta(before, after, "garden", true) / migrations;
+            double conflicts = conflicts(before, after) / migrations;
             double shootWrites = delta(before, after, "shoot", true) / migrations;
             double gardenReads = delta(before, after, "garden", false) / migrations;
             double shootReads = delta(before, after, "shoot", false) / migrations;
             double eventWrites = eventWrites(garden.client(), landscapes) / migrations;
             int restarts = landscapes.stream().mapToInt(l -> local.simulator(l).coreDnsRollouts()).sum();
             double floor = floor(garden.client(), local, landscapes, gardenWrites, gardenReads, shootWrites, shootReads);
-            return new Result(migrations, seconds, gardenWrites, shootWrites, eventWrites, gardenReads, shootReads, restarts, floor);
+            return new Result(migrations, seconds, gardenWrites, conflicts, shootWrites, eventWrites, gardenReads, shootReads, restarts, floor);
         }
     }
 
@@ -185,15 +186,29 @@ final class MigrationBench {
         return garden.resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
     }
 
-    /** Requests so far by cluster and verb, from the operator's own counter. */
+    /** Requests so far by cluster, verb and answer code, from the operator's own counter. */
     private static Map<String, Double> requests(ShootOperator operator) {
         Map<String, Double> counts = new java.util.HashMap<>();
         for (Meter meter : operator.metrics().registry().getMeters()) {
             if (meter.getId().getName().equals("shoot_dualstack_api_requests") && meter instanceof Counter counter) {
-                counts.merge(meter.getId().getTag("cluster") + " " + meter.getId().getTag("verb"), counter.count(), Double::sum);
+                counts.merge(meter.getId().getTag("cluster") + " " + meter.getId().getTag("verb") + " " + meter.getId().getTag("code"),
+                        counter.count(), Double::sum);
             }
         }
         return counts;
+    }
+
+    /** Writes to the garden refused for a conflict (409, or 422 for a JSON patch made on a changed object). */
+    private static double conflicts(Map<String, Double> before, Map<String, Double> after) {
+        double total = 0;
+        for (var entry : after.entrySet()) {
+            String[] clusterVerbAndCode = entry.getKey().split(" ");
+            if (clusterVerbAndCode[0].equals("garden") && !clusterVerbAndCode[1].equals("GET")
+                    && (clusterVerbAndCode[2].equals("409") || clusterVerbAndCode[2].equals("422"))) {
+                total += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
+            }
+        }
+        return total;
     }
 
     private static double delta(Map<String, Double> before, Map<String, Double> after, String cluster, boolean writes) {
