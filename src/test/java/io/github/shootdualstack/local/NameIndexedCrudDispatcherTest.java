@@ -60,6 +60,120 @@ class NameIndexedCrudDispatcherTest {
     }
 
     /** Creates, conflicts, patches, updates and deletes of objects that share a name, each outcome as text. */
+    @Test
+    void aWatchFromTheListsVersion_receivesTheChangesAfterIt_andNoStoredObjectAgain() throws Exception {
+        KubernetesClient client = indexed.client();
+        for (int i = 0; i < 5; i++) {
+            client.configMaps().inNamespace("ns").resource(configMap("cm-" + i, "v")).create();
+        }
+        String version = client.configMaps().inNamespace("ns").list().getMetadata().getResourceVersion();
+        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (var watch = client.configMaps().inNamespace("ns").withResourceVersion(version).watch(recording(events))) {
+            client.configMaps().inNamespace("ns").withName("cm-1").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "changed").build());
+            client.configMaps().inNamespace("other").resource(configMap("elsewhere", "v")).create();
+            client.configMaps().inNamespace("ns").withName("cm-2").delete();
+            client.configMaps().inNamespace("ns").resource(configMap("cm-5", "new")).create();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.size() >= 3);
+            Thread.sleep(200); // nothing more may come
+
+            assertThat(events).containsExactly("MODIFIED cm-1 changed", "DELETED cm-2 v", "ADDED cm-5 new");
+        }
+    }
+
+    @Test
+    void aWatchFromAnEarlierVersion_receivesWhatChangedSince_andAWatchFromNone_everyObjectFirst() throws Exception {
+        KubernetesClient client = indexed.client();
+        client.configMaps().inNamespace("ns").resource(configMap("old", "v")).create();
+        client.configMaps().inNamespace("ns").resource(configMap("gone", "v")).create();
+        String version = client.configMaps().inNamespace("ns").list().getMetadata().getResourceVersion();
+        client.configMaps().inNamespace("ns").resource(configMap("later", "v")).create();
+        client.configMaps().inNamespace("ns").withName("gone").delete();
+        List<String> since = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (var fromVersion = client.configMaps().inNamespace("ns").withResourceVersion(version).watch(recording(since));
+             var fromNone = client.configMaps().inNamespace("ns").watch(recording(all))) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> since.size() >= 2 && all.size() >= 2);
+            Thread.sleep(200);
+
+            assertThat(since).containsExactlyInAnyOrder("DELETED gone v", "MODIFIED later v");
+            assertThat(all).containsExactlyInAnyOrder("ADDED old v", "ADDED later v");
+        }
+    }
+
+    @Test
+    void aWatchOfOneName_orOfALabel_receivesOnlyWhatItSelects() throws Exception {
+        KubernetesClient client = indexed.client();
+        List<String> named = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> labelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        try (var one = client.configMaps().inNamespace("ns").withName("wanted").watch(recording(named));
+             var selected = client.configMaps().inAnyNamespace().withLabel("tier", "web").watch(recording(labelled))) {
+            client.configMaps().inNamespace("ns").resource(configMap("unwanted", "v")).create();
+            client.configMaps().inNamespace("ns").resource(configMap("wanted", "v")).create();
+            client.configMaps().inNamespace("b").resource(new ConfigMapBuilder(configMap("web", "w"))
+                    .editMetadata().addToLabels("tier", "web").endMetadata().build()).create();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !named.isEmpty() && !labelled.isEmpty());
+            Thread.sleep(200);
+
+            assertThat(named).containsExactly("ADDED wanted v");
+            assertThat(labelled).containsExactly("ADDED web w");
+        }
+    }
+
+    @Test
+    void aListWithALimit_isServedInPages_fromTheListAsItWasAtItsFirstPage() {
+        KubernetesClient client = indexed.client();
+        for (int i = 0; i < 7; i++) {
+            client.configMaps().inNamespace("ns" + (i % 2)).resource(configMap("cm-" + i, "v")).create();
+        }
+        var first = client.configMaps().inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(3L).build());
+        client.configMaps().inNamespace("ns0").resource(configMap("after-the-first-page", "v")).create();
+        client.configMaps().inNamespace("ns1").withName("cm-5").delete();
+        List<String> names = new ArrayList<>(first.getItems().stream().map(cm -> cm.getMetadata().getName()).toList());
+        String next = first.getMetadata().getContinue();
+        int pages = 1;
+        while (next != null && !next.isEmpty()) {
+            var page = client.configMaps().inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                    .withLimit(3L).withContinue(next).build());
+            page.getItems().forEach(cm -> names.add(cm.getMetadata().getName()));
+            next = page.getMetadata().getContinue();
+            pages++;
+        }
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(names).containsExactly("cm-0", "cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6");
+        assertThat(client.configMaps().inNamespace("ns0").list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(2L).build())
+                .getItems()).hasSize(2);
+        assertThat(attempt(() -> client.configMaps().inAnyNamespace().list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                .withLimit(3L).withContinue("999:3").build()))).as("an unknown continue token").isEqualTo("410");
+    }
+
+    @Test
+    void anInformerListingInPages_seesEveryObject() throws Exception {
+        KubernetesClient client = indexed.client();
+        for (int i = 0; i < 1200; i++) {
+            client.configMaps().inNamespace("ns" + (i % 4)).resource(configMap("cm-" + i, "v")).create();
+        }
+        try (var informer = client.configMaps().inAnyNamespace().withLimit(500L).inform()) {
+            assertThat(informer.getStore().list()).hasSize(1200);
+        }
+    }
+
+    private static io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.ConfigMap> recording(List<String> events) {
+        return new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+                events.add(action + " " + configMap.getMetadata().getName() + " " + configMap.getData().get("k"));
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        };
+    }
+
     private static List<String> outcomes(KubernetesClient client) {
         List<String> outcomes = new ArrayList<>();
         Function<String, String> data = ns -> {
