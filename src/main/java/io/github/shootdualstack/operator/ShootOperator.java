@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.shootdualstack.garden.CachedObjects;
+import io.github.shootdualstack.garden.GardenSerialization;
 import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
@@ -30,6 +31,7 @@ public final class ShootOperator implements AutoCloseable {
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
         this.metrics = new OperatorMetrics(settings.clock());
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
+                .withKubernetesSerialization(GardenSerialization.create())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
