@@ -64,7 +64,9 @@ final class MigrationBench {
                      ShootClusterSimulator.Config.immediate(), landscapes);
              SharedIndexInformer<Shoot> watching = watch(garden.client(), watched);
              ShootOperator operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
-                     .withMigration(new Migration.Settings(Duration.ofMillis(200), Duration.ofSeconds(2), 50))
+                     // re-checks of the shoot clusters every 200 ms; the default longest back-off, which also decides when
+                     // an unanswered trigger is repeated (a short one repeats triggers that a loaded provider is slow to take)
+                     .withMigration(new Migration.Settings(Duration.ofMillis(200), Migration.Settings.defaults().maxBackoff(), 50))
                      .withAllowInsecureShootConnections(true))) {
             operator.start();
             while (!operator.ready()) {
