@@ -60,6 +60,10 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
     // the version each stored object was last written at, and the latest deletions, for watches from a version
     private final Map<AttributeSet, Long> writtenAt = new HashMap<>();
+    // the version of the latest write stored (a write takes its version before it is stored), and the
+    // version up to which deletions are no longer kept
+    private long storedVersion;
+    private long deletionsKeptAfter;
     private final java.util.NavigableMap<Long, AttributeSet> byVersion = new java.util.TreeMap<>();
     private final Deque<Deletion> deletions = new ArrayDeque<>();
     private final Set<Watch> watches = new CopyOnWriteArraySet<>();
@@ -70,8 +74,12 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private record Deletion(long version, AttributeSet key, String state) {
     }
 
+    /** A list being read in pages, at the version of its first page. */
+    private record Snapshot(List<String> items, long version) {
+    }
+
     // the lists whose further pages are still to be read, by continue token
-    private final Map<String, List<String>> snapshots = new java.util.LinkedHashMap<>();
+    private final Map<String, Snapshot> snapshots = new java.util.LinkedHashMap<>();
     private long lastSnapshot;
 
     /** How many paged lists are kept for their further pages; the oldest is dropped first. */
@@ -80,7 +88,7 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public MockResponse handleGet(String path) {
         if (path.contains("watch=true")) {
-            return new MockResponse().withWebSocketUpgrade(new Watch(watched(path), since(path)));
+            return new MockResponse().withWebSocketUpgrade(new Watch(attributeExtractor.fromPath(path), since(path)));
         }
         AttributeSet query = attributeExtractor.fromPath(path);
         String name = single(query, NAME);
@@ -136,14 +144,11 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     public synchronized void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
                                           GenericKubernetesResource resource, String newState) {
         String existing = oldAttributes == null ? null : map.get(oldAttributes);
+        boolean changed = !Objects.equals(existing, newState);
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
         AttributeSet stored = null;
         if (oldAttributes != null) {
             unindex(oldAttributes);
-            Long was = writtenAt.remove(oldAttributes);
-            if (was != null) {
-                byVersion.remove(was);
-            }
         }
         if (newState != null) {
             // the key the mock has just stored the object under, derived as it derives it
@@ -154,24 +159,33 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
             }
             if (map.containsKey(stored)) {
                 index(stored);
-                Long was = writtenAt.put(stored, latestVersion);
-                if (was != null) {
-                    byVersion.remove(was);
-                }
-                byVersion.put(latestVersion, stored);
             } else {
                 reindex(); // a key derived otherwise than expected: read them all again rather than guess
             }
         }
-        if (Objects.equals(existing, newState)) {
-            return;
+        if (!changed) {
+            return; // a write that changed nothing: no version of its own, no event
         }
-        if (newState == null && oldAttributes != null) {
+        if (newState == null) {
+            // a deletion takes a version of its own, as on a real API server (the mock gives it none)
+            requestResourceVersion();
+            existing = withVersion(existing, latestVersion);
             deletions.addLast(new Deletion(latestVersion, oldAttributes, existing));
             if (deletions.size() > KEPT_DELETIONS) {
-                deletions.removeFirst();
+                deletionsKeptAfter = deletions.removeFirst().version();
             }
         }
+        if (oldAttributes != null) {
+            Long was = writtenAt.remove(oldAttributes);
+            if (was != null) {
+                byVersion.remove(was);
+            }
+        }
+        if (stored != null && map.containsKey(stored)) {
+            writtenAt.put(stored, latestVersion);
+            byVersion.put(latestVersion, stored);
+        }
+        storedVersion = latestVersion;
         for (Watch watch : watches) {
             boolean wasSeen = oldAttributes != null && oldAttributes.matches(watch.query);
             boolean isSeen = stored != null && stored.matches(watch.query);
@@ -182,6 +196,20 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
             } else if (isSeen) {
                 watch.send("ADDED", newState);
             }
+        }
+    }
+
+    /** The object with the resource version of its deletion, as a real API server sends a deleted object. */
+    private static String withVersion(String json, long version) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode object =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Serialization.jsonMapper().readTree(json);
+            if (object.get("metadata") instanceof com.fasterxml.jackson.databind.node.ObjectNode metadata) {
+                metadata.put("resourceVersion", String.valueOf(version));
+            }
+            return Serialization.jsonMapper().writeValueAsString(object);
+        } catch (java.io.IOException e) {
+            return json;
         }
     }
 
@@ -204,20 +232,21 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
      */
     private synchronized MockResponse firstPage(List<String> items, int limit) {
         if (limit <= 0 || items.size() <= limit) {
-            return listResponse(items, null);
+            return listResponse(items, storedVersion, null);
         }
         String token = String.valueOf(++lastSnapshot);
-        snapshots.put(token, items);
+        snapshots.put(token, new Snapshot(items, storedVersion));
         while (snapshots.size() > KEPT_SNAPSHOTS) {
             snapshots.remove(snapshots.keySet().iterator().next());
         }
-        return listResponse(items.subList(0, limit), token + ":" + limit);
+        return listResponse(items.subList(0, limit), storedVersion, token + ":" + limit);
     }
 
     /** A further page; an unknown or expired token is answered 410 Gone, as a real API server does, and the client lists anew. */
     private synchronized MockResponse nextPage(String continued, int limit) {
         int colon = continued.indexOf(':');
-        List<String> items = colon < 0 ? null : snapshots.get(continued.substring(0, colon));
+        Snapshot snapshot = colon < 0 ? null : snapshots.get(continued.substring(0, colon));
+        List<String> items = snapshot == null ? null : snapshot.items();
         int from;
         try {
             from = colon < 0 ? -1 : Integer.parseInt(continued.substring(colon + 1));
@@ -234,10 +263,10 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         if (next == null) {
             snapshots.remove(continued.substring(0, colon));
         }
-        return listResponse(items.subList(from, to), next);
+        return listResponse(items.subList(from, to), snapshot.version(), next);
     }
 
-    private MockResponse listResponse(List<String> items, String continueToken) {
+    private static MockResponse listResponse(List<String> items, long version, String continueToken) {
         int size = 128;
         for (String item : items) {
             size += item.length() + 1;
@@ -246,7 +275,7 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         for (int i = 0; i < items.size(); i++) {
             body.append(i == 0 ? "" : ",").append(items.get(i));
         }
-        body.append("],\"metadata\":{\"resourceVersion\":\"").append(latestVersion).append('"');
+        body.append("],\"metadata\":{\"resourceVersion\":\"").append(version).append('"');
         if (continueToken != null) {
             body.append(",\"continue\":\"").append(continueToken).append('"');
         }
@@ -260,16 +289,6 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /** What a watch request asks for: its path's attributes, and the one object a field selector on the name names. */
-    private AttributeSet watched(String path) {
-        AttributeSet query = attributeExtractor.fromPath(path);
-        String name = parameter(path, "fieldSelector");
-        if (name != null && name.startsWith("metadata.name=")) {
-            query = query.add(new Attribute(NAME, name.substring("metadata.name=".length())));
-        }
-        return query;
     }
 
     /** The version a watch starts after; -1 for none (or 0): every object first, as ADDED. */
@@ -299,6 +318,12 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
     /** The first events of a watch, sent as it opens; it then receives every change, in order. */
     private synchronized void opened(Watch watch) {
+        if (watch.since >= 0 && watch.since < deletionsKeptAfter) {
+            // deletions after its version are no longer known: the client is told to list again, as a real API server tells it
+            watch.send("ERROR", Serialization.asJson(new StatusBuilder().withStatus("Failure").withCode(HttpURLConnection.HTTP_GONE)
+                    .withReason("Expired").withMessage("too old resource version: " + watch.since).build()));
+            return;
+        }
         if (watch.since < 0) {
             map.forEach((key, state) -> {
                 if (key.matches(watch.query)) {
@@ -306,18 +331,20 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
                 }
             });
         } else {
+            // what changed after its version, in the order of the versions: the writes as the objects now are, and the deletions
+            java.util.TreeMap<Long, String[]> changes = new java.util.TreeMap<>();
             for (Deletion deletion : deletions) {
-                // a deletion need not take a version of its own: one at the watch's version may follow its list
-                if (deletion.version() >= watch.since && deletion.key().matches(watch.query)) {
-                    watch.send("DELETED", deletion.state());
+                if (deletion.version() > watch.since && deletion.key().matches(watch.query)) {
+                    changes.put(deletion.version(), new String[] {"DELETED", deletion.state()});
                 }
             }
-            for (AttributeSet key : byVersion.tailMap(watch.since, false).values()) {
+            byVersion.tailMap(watch.since, false).forEach((version, key) -> {
                 String state = map.get(key);
                 if (state != null && key.matches(watch.query)) {
-                    watch.send("MODIFIED", state);
+                    changes.put(version, new String[] {"MODIFIED", state});
                 }
-            }
+            });
+            changes.values().forEach(change -> watch.send(change[0], change[1]));
         }
         watches.add(watch);
     }
@@ -341,12 +368,16 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
         void send(String type, String state) {
             String event = "{\"type\":\"" + type + "\",\"object\":" + state + "}";
-            sender.execute(() -> {
-                WebSocket open = socket;
-                if (open != null) {
-                    open.send(event);
-                }
-            });
+            try {
+                sender.execute(() -> {
+                    WebSocket open = socket;
+                    if (open != null) {
+                        open.send(event);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closedMeanwhile) {
+                // the watch closed while a write was told to it: nobody listens any more
+            }
         }
 
         @Override
@@ -373,9 +404,11 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         }
 
         private void closed() {
-            watches.remove(this);
-            socket = null;
-            sender.shutdown();
+            synchronized (NameIndexedCrudDispatcher.this) {
+                watches.remove(this);
+                socket = null;
+                sender.shutdown();
+            }
         }
     }
 
