@@ -28,7 +28,12 @@ public record ExtensionFacts(String kind, String namespace, String name, boolean
         return exists && ("Error".equals(state) || "Failed".equals(state));
     }
 
-    /** Busy: a trigger waits, or it is processing. */
+    /** At work: a trigger waits, or it is processing (what a trigger would only repeat). */
+    public boolean atWork() {
+        return exists && (triggerPending || "Processing".equals(state));
+    }
+
+    /** Busy: a trigger waits, it is processing, or it has not caught up with its generation. */
     public boolean busy() {
         return exists && (triggerPending || "Processing".equals(state) || observedGeneration < generation);
     }

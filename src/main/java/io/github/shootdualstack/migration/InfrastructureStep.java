@@ -47,10 +47,11 @@ final class InfrastructureStep implements StepUnit {
         Instant mark = Objects.requireNonNullElse(infra.lastUpdateTime(), Instant.EPOCH);
         String waiting = "waiting for " + infra.ref() + " to allocate IPv6 ranges";
         if (look.triggeredAt() == null) {
-            if (infra.busy()) {
-                // a reconcile at work (the operator's own before a restart, or another's) is waited for and
-                // judged when it ends: triggered once more, the Infrastructure would run again after it had
+            if (infra.atWork()) {
+                // a reconcile at work or asked for (the operator's own before a restart, or another's) is waited for
+                // and judged when it ends: triggered once more, the Infrastructure would run again after it had
                 // allocated the ranges. Its mark is remembered, so the control plane is then triggered after it.
+                // One merely behind its generation is triggered: extensions reconcile on the trigger, not on a new generation.
                 return new Outcome.Waiting(waiting, sync, mark);
             }
             return new Outcome.Waiting(waiting, trigger, mark);

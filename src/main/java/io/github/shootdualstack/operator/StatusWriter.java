@@ -91,9 +91,10 @@ final class StatusWriter {
             } finally {
                 ownWrites.answered(write, written);
             }
-            // cached, so that the next reconcile sees the write even before the watch delivers it
+            // cached, so that the next reconcile sees the write even before the watch delivers it: in place of the
+            // version this reconcile was given, if the cache still holds it (fresh may be newer after a conflict)
             context.eventSourceRetriever().getControllerEventSource()
-                    .handleRecentResourceUpdate(ResourceID.fromResource(fresh), written, fresh);
+                    .handleRecentResourceUpdate(ResourceID.fromResource(fresh), written, shoot);
             return true;
         }
     }

@@ -54,6 +54,15 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void restartedWithTheInfrastructureMerelyBehindItsGeneration_triggersIt_forExtensionsReconcileOnTheTrigger() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(30).infrastructure.succeeds().specChanged(); // a new generation, no trigger: nothing would reconcile it
+        world.memory = Migration.Memory.NONE;
+
+        assertThat(world.decide()).isAt(Step.INFRASTRUCTURE).hasActions(TRIGGER);
+    }
+
+    @Test
     void restartedWhileTheInfrastructureIsAtWork_aReconcileThatEndsWithoutIpv6_isTriggeredThen() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(5).infrastructure.processes();
