@@ -35,8 +35,11 @@ public record AuditLog(List<Entry> entries) {
         if (!Files.exists(file)) {
             return new AuditLog(List.of());
         }
-        try (var lines = Files.lines(file)) {
-            return new AuditLog(lines.filter(line -> !line.isBlank()).map(AuditLog::entry).toList());
+        try {
+            // complete lines only: the API server may be writing the last one as it is read
+            String written = Files.readString(file);
+            String complete = written.substring(0, written.lastIndexOf('\n') + 1);
+            return new AuditLog(complete.lines().filter(line -> !line.isBlank()).map(AuditLog::entry).toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
