@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 
 /**
  * M concurrent migrations, run to completion by the operator (in this JVM) on embedded garden and
@@ -108,11 +109,11 @@ final class MigrationBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Double> after = requests(operator);
-            double gardenWrites = delta(before, after, "garden", true) / migrations;
-            double conflicts = conflicts(before, after) / migrations;
-            double shootWrites = delta(before, after, "shoot", true) / migrations;
-            double gardenReads = delta(before, after, "garden", false) / migrations;
-            double shootReads = delta(before, after, "shoot", false) / migrations;
+            double gardenWrites = delta(before, after, r -> r.cluster().equals("garden") && r.write()) / migrations;
+            double conflicts = delta(before, after, r -> r.cluster().equals("garden") && r.write() && r.conflict()) / migrations;
+            double shootWrites = delta(before, after, r -> r.cluster().equals("shoot") && r.write()) / migrations;
+            double gardenReads = delta(before, after, r -> r.cluster().equals("garden") && !r.write()) / migrations;
+            double shootReads = delta(before, after, r -> r.cluster().equals("shoot") && !r.write()) / migrations;
             double eventWrites = eventWrites(garden.client(), landscapes) / migrations;
             int restarts = landscapes.stream().mapToInt(l -> local.simulator(l).coreDnsRollouts()).sum();
             double floor = floor(garden.client(), local, landscapes, gardenWrites, gardenReads, shootWrites, shootReads);
@@ -200,29 +201,29 @@ final class MigrationBench {
         return counts;
     }
 
-    /** Writes to the garden refused for a conflict (409, or 422 for a JSON patch made on a changed object). */
-    private static double conflicts(Map<String, Double> before, Map<String, Double> after) {
+    /** The requests made between the two counts whose cluster, verb and answer code the filter lets through. */
+    private static double delta(Map<String, Double> before, Map<String, Double> after, Predicate<Request> counted) {
         double total = 0;
         for (var entry : after.entrySet()) {
             String[] clusterVerbAndCode = entry.getKey().split(" ");
-            if (clusterVerbAndCode[0].equals("garden") && !clusterVerbAndCode[1].equals("GET")
-                    && (clusterVerbAndCode[2].equals("409") || clusterVerbAndCode[2].equals("422"))) {
+            if (counted.test(new Request(clusterVerbAndCode[0], clusterVerbAndCode[1], clusterVerbAndCode[2]))) {
                 total += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
             }
         }
         return total;
     }
 
-    private static double delta(Map<String, Double> before, Map<String, Double> after, String cluster, boolean writes) {
-        double total = 0;
-        for (var entry : after.entrySet()) {
-            String[] clusterAndVerb = entry.getKey().split(" ");
-            boolean write = !clusterAndVerb[1].equals("GET");
-            if (clusterAndVerb[0].equals(cluster) && write == writes) {
-                total += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
-            }
+    /** A kind of request the operator counts: the cluster, the HTTP verb and the answer's code. */
+    private record Request(String cluster, String verb, String code) {
+
+        boolean write() {
+            return !verb.equals("GET");
         }
-        return total;
+
+        /** Refused for a conflict: 409, or 422 for a JSON patch made on an object that changed. */
+        boolean conflict() {
+            return code.equals("409") || code.equals("422");
+        }
     }
 
     /** Events recorded on the Shoots: one create each, and a patch for every repetition counted on it. */

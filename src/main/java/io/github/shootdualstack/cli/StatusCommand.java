@@ -105,33 +105,28 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         head.row("State:", value(status.state()));
         head.row("Message:", value(status.message()));
         text.append(head.indented("  "));
-        text.append("\nConstraints\n");
-        if (status.constraints().isEmpty()) {
-            text.append("  none\n");
-        } else {
-            TextTable constraints = new TextTable("TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
-            status.constraints().forEach(c -> constraints.row(c.type(), c.status(), value(c.reason()), value(c.since()), value(c.message())));
-            text.append(constraints.indented("  "));
-        }
-        text.append("\nTimeline\n");
-        if (status.timeline().isEmpty()) {
-            text.append("  no record of the steps on the Shoot\n");
-        } else {
-            TextTable timeline = new TextTable("STEP", "STARTED", "TRIGGERED", "COMPLETED", "TOOK");
-            status.timeline().forEach(t -> timeline.row(t.step(), value(t.startedAt()), value(t.triggeredAt()),
-                    value(t.completedAt()), value(t.took())));
-            text.append(timeline.indented("  "));
-        }
-        text.append("\nEvents\n");
-        if (status.events().isEmpty()) {
-            text.append("  none\n");
-        } else {
-            TextTable events = new TextTable("TIME", "TYPE", "REASON", "COUNT", "MESSAGE");
-            status.events().forEach(e -> events.row(value(e.time()), value(e.type()), value(e.reason()), String.valueOf(e.count()),
-                    value(e.message())));
-            text.append(events.indented("  "));
-        }
+        section(text, "Constraints", "none", status.constraints(), c -> new String[] {c.type(), c.status(), c.reason(), c.since(), c.message()},
+                "TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
+        section(text, "Timeline", "no record of the steps on the Shoot", status.timeline(),
+                t -> new String[] {t.step(), t.startedAt(), t.triggeredAt(), t.completedAt(), t.took()},
+                "STEP", "STARTED", "TRIGGERED", "COMPLETED", "TOOK");
+        section(text, "Events", "none", status.events(),
+                e -> new String[] {e.time(), e.type(), e.reason(), String.valueOf(e.count()), e.message()},
+                "TIME", "TYPE", "REASON", "COUNT", "MESSAGE");
         return text.toString();
+    }
+
+    /** A titled section: a table of the items, a row each (an absent value shows as "-"), or {@code none} when there are none. */
+    private static <T> void section(StringBuilder text, String title, String none, List<T> items,
+                                    java.util.function.Function<T, String[]> row, String... header) {
+        text.append('\n').append(title).append('\n');
+        if (items.isEmpty()) {
+            text.append("  ").append(none).append('\n');
+            return;
+        }
+        TextTable table = new TextTable(header);
+        items.forEach(item -> table.row(row.apply(item)));
+        text.append(table.indented("  "));
     }
 
     private static String value(String text) {

@@ -296,7 +296,8 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         String version = parameter(path, "resourceVersion");
 
         try {
-            return version == null || version.isEmpty() ? -1 : Long.parseLong(version) == 0 ? -1 : Long.parseLong(version);
+            long since = version == null || version.isEmpty() ? 0 : Long.parseLong(version);
+            return since == 0 ? -1 : since;
         } catch (NumberFormatException e) {
             return -1;
         }
@@ -332,19 +333,19 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
             });
         } else {
             // what changed after its version, in the order of the versions: the writes as the objects now are, and the deletions
-            java.util.TreeMap<Long, String[]> changes = new java.util.TreeMap<>();
+            java.util.TreeMap<Long, Map.Entry<String, String>> changes = new java.util.TreeMap<>();
             for (Deletion deletion : deletions) {
                 if (deletion.version() > watch.since && deletion.key().matches(watch.query)) {
-                    changes.put(deletion.version(), new String[] {"DELETED", deletion.state()});
+                    changes.put(deletion.version(), Map.entry("DELETED", deletion.state()));
                 }
             }
             byVersion.tailMap(watch.since, false).forEach((version, key) -> {
                 String state = map.get(key);
                 if (state != null && key.matches(watch.query)) {
-                    changes.put(version, new String[] {"MODIFIED", state});
+                    changes.put(version, Map.entry("MODIFIED", state));
                 }
             });
-            changes.values().forEach(change -> watch.send(change[0], change[1]));
+            changes.values().forEach(change -> watch.send(change.getKey(), change.getValue()));
         }
         watches.add(watch);
     }

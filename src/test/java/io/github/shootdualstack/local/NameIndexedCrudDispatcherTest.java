@@ -183,8 +183,13 @@ class NameIndexedCrudDispatcherTest {
         for (int i = 0; i < 1200; i++) {
             client.configMaps().inNamespace("ns" + (i % 4)).resource(configMap("cm-" + i, "v")).create();
         }
+        io.github.shootdualstack.testing.RequestLog requests = new io.github.shootdualstack.testing.RequestLog(indexed.server());
+        int mark = requests.mark();
         try (var informer = client.configMaps().inAnyNamespace().withLimit(500L).inform()) {
             assertThat(informer.getStore().list()).hasSize(1200);
+            assertThat(requests.since(mark)).as("the list, in three pages")
+                    .filteredOn(request -> request.method().equals("GET") && !request.path().contains("watch=true")).hasSize(3)
+                    .filteredOn(request -> request.path().contains("continue=")).hasSize(2);
         }
     }
 
