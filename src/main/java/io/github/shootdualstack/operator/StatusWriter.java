@@ -6,6 +6,7 @@ import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -56,46 +57,65 @@ final class StatusWriter {
         return true;
     }
 
+    /** The write of {@link #patched(KubernetesClient, Shoot, ShootStatus, OwnStatusWrites)}, cached. */
+    private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context) {
+        Shoot written = patched(context.getClient(), shoot, desired, ownWrites);
+        if (written == null) {
+            return false;
+        }
+        // cached, so that the next reconcile sees the write even before the watch delivers it: in place of the
+        // version this reconcile was given, if the cache still holds it (the write may be on a newer one after a conflict)
+        context.eventSourceRetriever().getControllerEventSource()
+                .handleRecentResourceUpdate(ResourceID.fromResource(written), written, shoot);
+        return true;
+    }
+
     /**
      * A JSON patch with optimistic locking, computed on the Shoot read afresh from the API server (the
      * cache keeps only what the operator reads, so a patch computed on it would address other writers'
      * constraints by the wrong index). A write refused because the Shoot changed meanwhile (409, or 422
      * for a patch that no longer applies) is computed again on the Shoot read anew, at most
-     * {@link #ATTEMPTS} times. Each attempt is told to {@link OwnStatusWrites}: the update it makes
-     * from the version it started from is this write alone.
+     * {@link #ATTEMPTS} times; a 422 for a Shoot that has not changed since is refused for what the
+     * write holds (a value the schema does not allow, say) and fails at once. Each attempt is told to
+     * {@link OwnStatusWrites}: the update it makes from the version it started from is this write alone.
+     *
+     * @return the Shoot as written, or null when there was nothing to write (or no Shoot any more)
      */
-    private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context) {
-        var resource = context.getClient().resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
-                .withName(shoot.getMetadata().getName());
+    static Shoot patched(KubernetesClient client, Shoot shoot, ShootStatus desired, OwnStatusWrites ownWrites) {
+        var resource = client.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName());
+        KubernetesClientException refused = null;
+        String refusedAt = null;
         for (int attempt = 1; ; attempt++) {
             Shoot fresh = resource.get();
             if (fresh == null) {
-                return false; // deleted meanwhile
+                return null; // deleted meanwhile
+            }
+            String version = fresh.getMetadata().getResourceVersion();
+            if (refused != null && refused.getCode() == 422 && version.equals(refusedAt)) {
+                throw refused;
             }
             ShootStatus current = fresh.getStatus() == null ? new ShootStatus() : fresh.getStatus();
             if (json(apply(current, desired)).equals(json(current))) {
-                return false; // written meanwhile, as wanted
+                return null; // written meanwhile, as wanted
             }
-            OwnStatusWrites.Write write = ownWrites.starting(fresh, fresh.getMetadata().getResourceVersion());
+            OwnStatusWrites.Write write = ownWrites.starting(fresh, version);
             Shoot written = null;
             try {
-                written = context.getClient().resource(fresh).editStatus(latest -> {
+                written = client.resource(fresh).editStatus(latest -> {
                     latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
                     return latest;
                 });
+                return written;
             } catch (KubernetesClientException e) {
                 if ((e.getCode() == 409 || e.getCode() == 422) && attempt < ATTEMPTS) {
+                    refused = e;
+                    refusedAt = version;
                     continue;
                 }
                 throw e;
             } finally {
                 ownWrites.answered(write, written);
             }
-            // cached, so that the next reconcile sees the write even before the watch delivers it: in place of the
-            // version this reconcile was given, if the cache still holds it (fresh may be newer after a conflict)
-            context.eventSourceRetriever().getControllerEventSource()
-                    .handleRecentResourceUpdate(ResourceID.fromResource(fresh), written, shoot);
-            return true;
         }
     }
 
