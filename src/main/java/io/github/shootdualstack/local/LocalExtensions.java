@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +43,9 @@ import java.util.function.Consumer;
  *
  * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
  * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
- * real extension does once its cause is fixed, and a (re)start of the controllers. All work on one
+ * real extension does once its cause is fixed, and a (re)start of the controllers. A write of the
+ * controller's own that the API server refuses (starting or reporting a reconcile) is made again
+ * after a back-off ({@link Backoff}), as a controller's work queue does. All work on one
  * resource runs on one thread (of {@link #WORKERS}, chosen by the resource), so a resource is never
  * reconciled twice at once, while many resources are reconciled side by side as by Gardener's
  * extension controllers; every decision is taken on a fresh read, not on an event's copy.
@@ -63,6 +67,8 @@ public final class LocalExtensions implements AutoCloseable {
     // An entry is touched on its key's worker thread only.
     private final Set<Key> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<Key, ScheduledFuture<?>> completions = new ConcurrentHashMap<>();
+    // the last wait before failed work on a key was done again; none once work on it succeeds
+    private final Map<Key, Duration> backoffs = new ConcurrentHashMap<>();
 
     public LocalExtensions(KubernetesClient garden, ExtensionsConfig config) {
         this(garden, config, Clock.systemUTC());
@@ -194,11 +200,17 @@ public final class LocalExtensions implements AutoCloseable {
             Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
         } catch (KubernetesClientException e) {
             inFlight.remove(key);
-            if (!worker(key).isShutdown()) {
-                LOG.warn("{} could not start its reconcile, waiting for the next event: {}", key, e.getMessage());
-            }
+            // begun again, as a controller requeues a failed reconcile: the event that asked for it may be the last
+            // one, and the trigger it answered may be gone already
+            again(key, "could not start its reconcile", e, () -> {
+                GenericKubernetesResource again = read(key);
+                if (again != null && !inFlight.contains(key)) {
+                    begin(key, again);
+                }
+            });
             return;
         }
+        backoffs.remove(key);
         LOG.info("{} reconciling ({})", key, behaviour.outcome());
         if (behaviour.outcome() != ExtensionBehaviour.Outcome.STUCK) {
             completions.put(key, worker(key).schedule(() -> finish(key), behaviour.delay().toNanos(), TimeUnit.NANOSECONDS));
@@ -221,10 +233,14 @@ public final class LocalExtensions implements AutoCloseable {
             Patches.setStatusFields(resource(key), status);
             LOG.info("{} reconciled: {}", key, status.get("lastOperation"));
         } catch (KubernetesClientException e) {
-            if (!worker(key).isShutdown()) {
-                LOG.warn("{} could not report its reconcile, waiting for the next event: {}", key, e.getMessage());
+            // still in flight: the report is made again, nothing else begins meanwhile
+            ScheduledFuture<?> retry = again(key, "could not report its reconcile", e, () -> finish(key));
+            if (retry != null) {
+                completions.put(key, retry);
             }
+            return;
         }
+        backoffs.remove(key);
         inFlight.remove(key);
         // A trigger that came while this reconcile ran is not lost.
         consider(key, false);
@@ -251,7 +267,26 @@ public final class LocalExtensions implements AutoCloseable {
         return status;
     }
 
+    /**
+     * Does the failed work again after a back-off (twice the key's last, none once its work succeeds).
+     *
+     * @return the work to come, or null when the worker is stopped
+     */
+    private ScheduledFuture<?> again(Key key, String failed, KubernetesClientException e, Runnable work) {
+        ScheduledExecutorService worker = worker(key);
+        Duration wait = Backoff.after(backoffs.getOrDefault(key, Duration.ZERO));
+        backoffs.put(key, wait);
+        try {
+            ScheduledFuture<?> scheduled = worker.schedule(work, wait.toNanos(), TimeUnit.NANOSECONDS);
+            LOG.warn("{} {}, again in {} ms: {}", key, failed, wait.toMillis(), e.getMessage());
+            return scheduled;
+        } catch (RejectedExecutionException stopped) {
+            return null;
+        }
+    }
+
     private void forget(Key key) {
+        backoffs.remove(key);
         ScheduledFuture<?> completion = completions.remove(key);
         if (completion != null) {
             completion.cancel(false);

@@ -146,7 +146,11 @@ public final class ShootClusterSimulator implements AutoCloseable {
         };
     }
 
-    /** Runs the work once after the delay, however often it is asked for in the meantime. */
+    /**
+     * Runs the work once after the delay, however often it is asked for in the meantime. Work that
+     * fails (a write refused, say) is run again after a back-off, as a controller's work queue does:
+     * the change that asked for it may be the last one.
+     */
     private void schedule(String work, Duration delay, Runnable action) {
         executor.execute(() -> {
             if (!scheduled.add(work)) {
@@ -160,8 +164,9 @@ public final class ShootClusterSimulator implements AutoCloseable {
                     if (executor.isShutdown()) {
                         return;
                     }
-                    LOG.warn("Shoot simulator for {}: {} failed, waiting for the next event: {}",
-                            technicalNamespace, work, e.getMessage());
+                    Duration again = Backoff.after(delay);
+                    LOG.warn("Shoot simulator for {}: {} failed, again in {} ms: {}", technicalNamespace, work, again.toMillis(), e.getMessage());
+                    schedule(work, again, action);
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);
         });

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBu
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.ExtensionsConfig;
 import io.github.shootdualstack.local.LocalApiServer;
@@ -22,6 +23,7 @@ import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.MigrationRecord;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.RequestLog;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +31,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import static org.awaitility.Awaitility.await;
 
@@ -185,11 +189,32 @@ final class MigrationHarness implements AutoCloseable {
     }
 
     void awaitStep(String step) {
-        await().atMost(TIMEOUT).until(() -> record() != null && step.equals(record().getStep()));
+        awaitWorld("step " + step, () -> record() != null && step.equals(record().getStep()));
     }
 
     void awaitCompleted() {
-        await().atMost(TIMEOUT).until(() -> record() != null && record().getCompletedAt() != null);
+        awaitWorld("the migration's completion", () -> record() != null && record().getCompletedAt() != null);
+    }
+
+    /** Waits for the condition; when it does not hold in time, fails with what the world looks like. */
+    private void awaitWorld(String what, Callable<Boolean> condition) {
+        try {
+            await().atMost(TIMEOUT).until(condition);
+        } catch (ConditionTimeoutException timeout) {
+            throw new AssertionError("no " + what + " within " + TIMEOUT + "; " + worldState(), timeout);
+        }
+    }
+
+    /** The Shoot as the API server has it and the latest requests of both API servers, for a failure's message. */
+    String worldState() {
+        List<RequestLog.Request> gardenLog = gardenRequests.all();
+        List<RequestLog.Request> shootLog = shootRequests.all();
+        return "Shoot " + Serialization.asJson(shoot()) + "\nlatest garden requests:\n" + latest(gardenLog) + "\nlatest shoot requests:\n" + latest(shootLog);
+    }
+
+    private static String latest(List<RequestLog.Request> requests) {
+        return requests.subList(Math.max(0, requests.size() - 60), requests.size()).stream()
+                .map(request -> "  " + request + " (" + request.userAgent() + ")").collect(Collectors.joining("\n"));
     }
 
     /** The operator's writes to both API servers since the marks. */

@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 class LocalExtensionsTest {
 
     private static final String NAMESPACE = "shoot--dev--demo";
+    private static final String STATUS = "/apis/extensions.gardener.cloud/v1alpha1/namespaces/" + NAMESPACE + "/infrastructures/demo/status";
     /** Far from the landscape's own timestamps, so a status the extensions wrote is recognisable. */
     private static final Instant EXTENSION_TIME = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -181,6 +182,28 @@ class LocalExtensionsTest {
         GenericKubernetesResource network = awaitReconciled(ExtensionKind.NETWORK, "Succeeded");
         assertThat(Fields.strings(network, "status", "ipFamilies")).containsExactly("IPv4", "IPv6");
         assertThat(ExtensionStatus.observedGeneration(network)).isEqualTo(2);
+    }
+
+    @Test
+    void reconcileWhoseStartIsRefusedOnce_isBegunAgain_andSucceeds() {
+        // the trigger is removed, then writing Processing is refused: nothing else will ever ask for this reconcile
+        server.expect().patch().withPath(STATUS).andReturn(422, "").once();
+
+        triggerReconcile(ExtensionKind.INFRASTRUCTURE);
+
+        assertThat(awaitReconciled(ExtensionKind.INFRASTRUCTURE, "Succeeded").getMetadata().getAnnotations())
+                .doesNotContainKey(ExtensionKind.OPERATION_ANNOTATION);
+    }
+
+    @Test
+    void reconcileWhoseReportIsRefused_reportsAgain_andSucceeds() {
+        extensions.setBehaviour(ExtensionKind.INFRASTRUCTURE, ExtensionBehaviour.succeeding(Duration.ofMillis(500)));
+        triggerReconcile(ExtensionKind.INFRASTRUCTURE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "Processing".equals(ExtensionStatus.state(get(ExtensionKind.INFRASTRUCTURE))));
+        // the next status write is the report: refused twice, and no event will come to ask for it again
+        server.expect().patch().withPath(STATUS).andReturn(422, "").times(2);
+
+        awaitReconciled(ExtensionKind.INFRASTRUCTURE, "Succeeded");
     }
 
     private void triggerReconcile(ExtensionKind kind) {

@@ -58,6 +58,20 @@ class ShootClusterSimulatorTest {
     }
 
     @Test
+    void nodeReplacementRefused_isDoneAgain_untilThePoolIsRolled() {
+        allocateIpv6();
+        Set<String> poolANodes = nodeNames("worker-a");
+        // the first deletion of each node is refused: no event will ask for the roll again
+        poolANodes.forEach(name -> shootCluster.server().expect().delete().withPath("/api/v1/nodes/" + name).andReturn(422, "").once());
+
+        changeMachineTemplate("worker-a");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> nodeNames("worker-a"),
+                names -> names.size() == 2 && names.stream().noneMatch(poolANodes::contains));
+        assertThat(simulator.nodeReplacements()).isEqualTo(2);
+    }
+
+    @Test
     void machineTemplateChange_afterIpv6Allocation_replacesThatPoolsNodesWithDualStackNodes() {
         allocateIpv6();
         Set<String> poolANodes = nodeNames("worker-a");
