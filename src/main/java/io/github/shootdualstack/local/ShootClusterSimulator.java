@@ -165,7 +165,8 @@ public final class ShootClusterSimulator implements AutoCloseable {
                         return;
                     }
                     Duration again = Backoff.after(delay);
-                    LOG.warn("Shoot simulator for {}: {} failed, again in {} ms: {}", technicalNamespace, work, again.toMillis(), e.getMessage());
+                    LOG.warn("Shoot simulator for {}: {} failed, again in {} ms: {}",
+                            technicalNamespace, work, again.toMillis(), e.getMessage());
                     schedule(work, again, action);
                 }
             }, delay.toNanos(), TimeUnit.NANOSECONDS);

@@ -82,7 +82,8 @@ final class StatusWriter {
      * @return the Shoot as written, or null when there was nothing to write (or no Shoot any more)
      */
     static Shoot patched(KubernetesClient client, Shoot shoot, ShootStatus desired, OwnStatusWrites ownWrites) {
-        var resource = client.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName());
+        var resource = client.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
+                .withName(shoot.getMetadata().getName());
         KubernetesClientException refused = null;
         String refusedAt = null;
         for (int attempt = 1; ; attempt++) {

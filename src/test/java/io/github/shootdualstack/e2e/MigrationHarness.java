@@ -209,7 +209,8 @@ final class MigrationHarness implements AutoCloseable {
     String worldState() {
         List<RequestLog.Request> gardenLog = gardenRequests.all();
         List<RequestLog.Request> shootLog = shootRequests.all();
-        return "Shoot " + Serialization.asJson(shoot()) + "\nlatest garden requests:\n" + latest(gardenLog) + "\nlatest shoot requests:\n" + latest(shootLog);
+        return "Shoot " + Serialization.asJson(shoot()) + "\nlatest garden requests:\n" + latest(gardenLog)
+                + "\nlatest shoot requests:\n" + latest(shootLog);
     }
 
     private static String latest(List<RequestLog.Request> requests) {
