@@ -44,8 +44,8 @@ import java.util.function.Consumer;
  * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
  * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
  * real extension does once its cause is fixed, and a (re)start of the controllers. A write of the
- * controller's own that the API server refuses (starting or reporting a reconcile) is made again
- * after a back-off ({@link Backoff}), as a controller's work queue does. All work on one
+ * controller's own that the API server refuses (starting or reporting a reconcile), and a read that
+ * fails, is done again after a back-off ({@link Backoff}), as a controller's work queue does. All work on one
  * resource runs on one thread (of {@link #WORKERS}, chosen by the resource), so a resource is never
  * reconciled twice at once, while many resources are reconciled side by side as by Gardener's
  * extension controllers; every decision is taken on a fresh read, not on an event's copy.
@@ -67,6 +67,8 @@ public final class LocalExtensions implements AutoCloseable {
     // An entry is touched on its key's worker thread only.
     private final Set<Key> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<Key, ScheduledFuture<?>> completions = new ConcurrentHashMap<>();
+    // failed work that would begin a reconcile, waiting for its back-off to pass
+    private final Map<Key, ScheduledFuture<?>> restarts = new ConcurrentHashMap<>();
     // the last wait before failed work on a key was done again; none once work on it succeeds
     private final Map<Key, Duration> backoffs = new ConcurrentHashMap<>();
 
@@ -160,7 +162,7 @@ public final class LocalExtensions implements AutoCloseable {
         if (inFlight.contains(key)) {
             return;
         }
-        GenericKubernetesResource fresh = read(key);
+        GenericKubernetesResource fresh = read(key, () -> consider(key, alsoUnsuccessful));
         if (fresh != null && (ExtensionStatus.needsReconcile(fresh)
                 || alsoUnsuccessful && !LastOperation.STATE_SUCCEEDED.equals(ExtensionStatus.state(fresh)))) {
             begin(key, fresh);
@@ -191,6 +193,7 @@ public final class LocalExtensions implements AutoCloseable {
     }
 
     private void begin(Key key, GenericKubernetesResource fresh) {
+        cancel(restarts.remove(key)); // this reconcile is what a waiting restart would begin
         ExtensionBehaviour behaviour = config.get().behaviour(key.kind());
         inFlight.add(key);
         try {
@@ -202,12 +205,7 @@ public final class LocalExtensions implements AutoCloseable {
             inFlight.remove(key);
             // begun again, as a controller requeues a failed reconcile: the event that asked for it may be the last
             // one, and the trigger it answered may be gone already
-            again(key, "could not start its reconcile", e, () -> {
-                GenericKubernetesResource again = read(key);
-                if (again != null && !inFlight.contains(key)) {
-                    begin(key, again);
-                }
-            });
+            restart(key, "could not start its reconcile", e, () -> beginAgain(key));
             return;
         }
         backoffs.remove(key);
@@ -224,7 +222,7 @@ public final class LocalExtensions implements AutoCloseable {
             return;
         }
         try {
-            GenericKubernetesResource fresh = read(key);
+            GenericKubernetesResource fresh = resource(key).get();
             if (fresh == null) {
                 inFlight.remove(key);
                 return;
@@ -267,6 +265,42 @@ public final class LocalExtensions implements AutoCloseable {
         return status;
     }
 
+    /** Begins the reconcile whose start was refused, on the resource as it is now, unless one began meanwhile. */
+    private void beginAgain(Key key) {
+        if (inFlight.contains(key)) {
+            return;
+        }
+        GenericKubernetesResource fresh = read(key, () -> beginAgain(key));
+        if (fresh != null) {
+            begin(key, fresh);
+        }
+    }
+
+    /** The resource as it is now; null when it is gone, or when it could not be read: then the work is done again. */
+    private GenericKubernetesResource read(Key key, Runnable work) {
+        try {
+            return resource(key).get();
+        } catch (KubernetesClientException e) {
+            restart(key, "could not be read", e, work);
+            return null;
+        }
+    }
+
+    /** Work that would begin a reconcile, after a back-off; in place of any such work already waiting. */
+    private void restart(Key key, String failed, KubernetesClientException e, Runnable work) {
+        cancel(restarts.remove(key));
+        ScheduledFuture<?> restart = again(key, failed, e, work);
+        if (restart != null) {
+            restarts.put(key, restart);
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> work) {
+        if (work != null) {
+            work.cancel(false);
+        }
+    }
+
     /**
      * Does the failed work again after a back-off (twice the key's last, none once its work succeeds).
      *
@@ -287,22 +321,9 @@ public final class LocalExtensions implements AutoCloseable {
 
     private void forget(Key key) {
         backoffs.remove(key);
-        ScheduledFuture<?> completion = completions.remove(key);
-        if (completion != null) {
-            completion.cancel(false);
-        }
+        cancel(completions.remove(key));
+        cancel(restarts.remove(key));
         inFlight.remove(key);
-    }
-
-    private GenericKubernetesResource read(Key key) {
-        try {
-            return resource(key).get();
-        } catch (KubernetesClientException e) {
-            if (!worker(key).isShutdown()) {
-                LOG.warn("{} cannot be read: {}", key, e.getMessage());
-            }
-            return null;
-        }
     }
 
     private Resource<GenericKubernetesResource> resource(Key key) {

@@ -68,6 +68,8 @@ public final class ShootClusterSimulator implements AutoCloseable {
     // Touched on the executor thread only: work that is scheduled and not yet begun.
     private final Set<String> scheduled = new HashSet<>();
     private final AtomicInteger coreDnsRollouts = new AtomicInteger();
+    // Touched on the executor thread only: the CoreDNS template whose rollout was counted last.
+    private String rollingOutCoreDns;
     private final MachineController machines;
 
     public ShootClusterSimulator(KubernetesClient garden, KubernetesClient shoot, String technicalNamespace, Config config) {
@@ -190,8 +192,10 @@ public final class ShootClusterSimulator implements AutoCloseable {
                 .filter(pod -> !hash.equals(pod.getMetadata().getLabels().get(PodScheduler.TEMPLATE_HASH_LABEL))).toList();
         int replicas = coredns.getSpec().getReplicas() == null ? 1 : coredns.getSpec().getReplicas();
         int current = pods.size() - outdated.size();
-        if (!outdated.isEmpty()) {
-            // Counted before the new pods show, so whoever sees them also sees the count.
+        if (!outdated.isEmpty() && !hash.equals(rollingOutCoreDns)) {
+            // Counted before the new pods show, so whoever sees them also sees the count; once per template, also
+            // when a step of the rollout fails and is done again
+            rollingOutCoreDns = hash;
             int rollout = coreDnsRollouts.incrementAndGet();
             LOG.info("Shoot {}: rolling out CoreDNS (rollout {}), replacing {} pods", technicalNamespace, rollout, outdated.size());
         }

@@ -207,10 +207,14 @@ final class MigrationHarness implements AutoCloseable {
 
     /** The Shoot as the API server has it and the latest requests of both API servers, for a failure's message. */
     String worldState() {
-        List<RequestLog.Request> gardenLog = gardenRequests.all();
-        List<RequestLog.Request> shootLog = shootRequests.all();
-        return "Shoot " + Serialization.asJson(shoot()) + "\nlatest garden requests:\n" + latest(gardenLog)
-                + "\nlatest shoot requests:\n" + latest(shootLog);
+        String shoot;
+        try {
+            shoot = Serialization.asJson(shoot());
+        } catch (RuntimeException unreadable) {
+            shoot = "unreadable (" + unreadable.getMessage() + ")";
+        }
+        return "Shoot " + shoot + "\nlatest garden requests:\n" + latest(gardenRequests.all())
+                + "\nlatest shoot requests:\n" + latest(shootRequests.all());
     }
 
     private static String latest(List<RequestLog.Request> requests) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.testing.RequestLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -196,14 +197,16 @@ class LocalExtensionsTest {
     }
 
     @Test
-    void reconcileWhoseReportIsRefused_reportsAgain_andSucceeds() {
-        extensions.setBehaviour(ExtensionKind.INFRASTRUCTURE, ExtensionBehaviour.succeeding(Duration.ofMillis(500)));
+    void reconcileWhoseReportIsRefused_reportsAgain_andSucceeds() throws InterruptedException {
+        extensions.setBehaviour(ExtensionKind.INFRASTRUCTURE, ExtensionBehaviour.succeeding(Duration.ofSeconds(2)));
         triggerReconcile(ExtensionKind.INFRASTRUCTURE);
         await().atMost(Duration.ofSeconds(10)).until(() -> "Processing".equals(ExtensionStatus.state(get(ExtensionKind.INFRASTRUCTURE))));
+        RequestLog.patchesOf(server, STATUS); // from here on
         // the next status write is the report: refused twice, and no event will come to ask for it again
         server.expect().patch().withPath(STATUS).andReturn(422, "").times(2);
 
         awaitReconciled(ExtensionKind.INFRASTRUCTURE, "Succeeded");
+        assertThat(RequestLog.patchesOf(server, STATUS)).as("the report, refused twice, then made").isEqualTo(3);
     }
 
     private void triggerReconcile(ExtensionKind kind) {

@@ -150,6 +150,19 @@ class ShootClusterSimulatorTest {
     }
 
     @Test
+    void coreDnsRolloutWhosePodDeletionIsRefused_isDoneAgain_andCountedOnce() {
+        Set<String> before = coreDnsPodNames();
+        before.forEach(name -> shootCluster.server().expect().delete().withPath("/api/v1/namespaces/kube-system/pods/" + name)
+                .andReturn(422, "").once());
+
+        restartCoreDns("2030-01-01T00:00:00Z");
+
+        await().atMost(Duration.ofSeconds(10)).until(this::coreDnsPodNames,
+                names -> names.size() == 2 && names.stream().noneMatch(before::contains));
+        assertThat(simulator.coreDnsRollouts()).isEqualTo(1);
+    }
+
+    @Test
     void coreDnsTemplateChange_whileTheNetworkRunsIpv4_givesIpv4OnlyPods() {
         Set<String> before = coreDnsPodNames();
 

@@ -9,6 +9,7 @@ import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
 import io.github.shootdualstack.testing.Crds;
+import io.github.shootdualstack.testing.RequestLog;
 import io.github.shootdualstack.testing.TestShoots;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,7 @@ class StatusWriterTest {
         Shoot written = StatusWriter.patched(client, prod, processing(), new OwnStatusWrites());
 
         assertThat(written.getStatus().getLastOperation().getDescription()).isEqualTo("step 2/7");
-        assertThat(statusPatches()).as("the refused write and the one made again").isEqualTo(2);
+        assertThat(RequestLog.patchesOf(server, STATUS)).as("the refused write and the one made again").isEqualTo(2);
     }
 
     @Test
@@ -43,8 +44,9 @@ class StatusWriterTest {
         server.expect().patch().withPath(STATUS).andReturn(422, refusal(422, "Invalid")).always();
 
         assertThatThrownBy(() -> StatusWriter.patched(client, prod, processing(), new OwnStatusWrites()))
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
-        assertThat(statusPatches()).as("no second attempt: the same write on the same Shoot is refused again")
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
+                .hasMessageContaining("refused");
+        assertThat(RequestLog.patchesOf(server, STATUS)).as("no second attempt: the same write on the same Shoot is refused again")
                 .isEqualTo(1);
     }
 
@@ -55,17 +57,6 @@ class StatusWriterTest {
             // only the writer's requests are counted
         }
         return prod;
-    }
-
-    private int statusPatches() throws InterruptedException {
-        int patches = 0;
-        for (var request = server.takeRequest(10, TimeUnit.MILLISECONDS); request != null;
-             request = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
-            if (request.getMethod().equals("PATCH") && request.getPath().equals(STATUS)) {
-                patches++;
-            }
-        }
-        return patches;
     }
 
     private static ShootStatus processing() {

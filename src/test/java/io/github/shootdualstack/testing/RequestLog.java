@@ -59,6 +59,18 @@ public final class RequestLog {
         return since(mark).stream().filter(Request::isWrite).filter(filter).toList();
     }
 
+    /** How many of the requests the server received since they were last taken are PATCHes of the path (takes them all). */
+    public static int patchesOf(DefaultMockServer server, String path) throws InterruptedException {
+        int patches = 0;
+        for (RecordedRequest request = server.takeRequest(10, TimeUnit.MILLISECONDS); request != null;
+             request = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
+            if (request.getMethod().equals("PATCH") && request.getPath().equals(path)) {
+                patches++;
+            }
+        }
+        return patches;
+    }
+
     /** Requests made by the operator (its clients name themselves in the User-Agent). */
     public static Predicate<Request> byOperator() {
         return request -> request.userAgent() != null && request.userAgent().startsWith("shoot-dualstack-operator/");
