@@ -84,6 +84,27 @@ shootdualstack.io/shard: {{ . }}
 {{- end }}
 
 {{/*
+The operator's Deployments, as a JSON list (read it with fromJsonArray; a number comes back a float):
+one as replicas and watch say, or one per shard with its own Shoots, Lease and pod label; a shard's
+selector is ANDed with watch.selector (a comma joins requirements).
+*/}}
+{{- define "sdo.deployments" -}}
+{{- $fullname := include "sdo.fullname" . }}
+{{- $deployments := list }}
+{{- range .Values.shards }}
+{{- $deployments = append $deployments (dict "name" (printf "%s-%s" $fullname .name) "shard" .name
+      "replicas" (.replicas | default $.Values.replicas) "resources" (.resources | default $.Values.resources)
+      "namespaces" (.namespaces | default list) "selector" (compact (list $.Values.watch.selector .selector) | join ",")
+      "lease" (printf "%s-%s" ($.Values.leaderElection.leaseName | default $fullname) .name)) }}
+{{- else }}
+{{- $deployments = list (dict "name" $fullname "shard" "" "replicas" .Values.replicas "resources" .Values.resources
+      "namespaces" .Values.watch.namespaces "selector" .Values.watch.selector
+      "lease" (.Values.leaderElection.leaseName | default $fullname)) }}
+{{- end }}
+{{- $deployments | toJson }}
+{{- end }}
+
+{{/*
 The namespaces in which a Role grants the Shoots, their events and their Secrets (project-rbac.yaml),
 as a JSON list. Empty: the ClusterRole grants them garden-wide. With shards, the namespaces of all the
 shards, or none when one shard watches all namespaces: one ServiceAccount runs every shard.

@@ -74,7 +74,7 @@ final class MigrationBench {
                 Thread.sleep(20);
             }
             Thread.sleep(500); // the first reconcile of every idle Shoot
-            Map<String, Double> before = requests(operator);
+            Map<Request, Double> before = requests(operator);
             long start = System.nanoTime();
             for (LocalLandscape landscape : landscapes) {
                 shoot(garden.client(), landscape).patch(PatchContext.of(PatchType.JSON),
@@ -108,7 +108,7 @@ final class MigrationBench {
                 Thread.sleep(50);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            Map<String, Double> after = requests(operator);
+            Map<Request, Double> after = requests(operator);
             double gardenWrites = delta(before, after, r -> r.cluster().equals("garden") && r.write()) / migrations;
             double conflicts = delta(before, after, r -> r.cluster().equals("garden") && r.write() && r.conflict()) / migrations;
             double shootWrites = delta(before, after, r -> r.cluster().equals("shoot") && r.write()) / migrations;
@@ -190,11 +190,11 @@ final class MigrationBench {
     }
 
     /** Requests so far by cluster, verb and answer code, from the operator's own counter. */
-    private static Map<String, Double> requests(ShootOperator operator) {
-        Map<String, Double> counts = new java.util.HashMap<>();
+    private static Map<Request, Double> requests(ShootOperator operator) {
+        Map<Request, Double> counts = new java.util.HashMap<>();
         for (Meter meter : operator.metrics().registry().getMeters()) {
             if (meter.getId().getName().equals("shoot_dualstack_api_requests") && meter instanceof Counter counter) {
-                counts.merge(meter.getId().getTag("cluster") + " " + meter.getId().getTag("verb") + " " + meter.getId().getTag("code"),
+                counts.merge(new Request(meter.getId().getTag("cluster"), meter.getId().getTag("verb"), meter.getId().getTag("code")),
                         counter.count(), Double::sum);
             }
         }
@@ -202,11 +202,10 @@ final class MigrationBench {
     }
 
     /** The requests made between the two counts whose cluster, verb and answer code the filter lets through. */
-    private static double delta(Map<String, Double> before, Map<String, Double> after, Predicate<Request> counted) {
+    private static double delta(Map<Request, Double> before, Map<Request, Double> after, Predicate<Request> counted) {
         double total = 0;
         for (var entry : after.entrySet()) {
-            String[] clusterVerbAndCode = entry.getKey().split(" ");
-            if (counted.test(new Request(clusterVerbAndCode[0], clusterVerbAndCode[1], clusterVerbAndCode[2]))) {
+            if (counted.test(entry.getKey())) {
                 total += entry.getValue() - before.getOrDefault(entry.getKey(), 0.0);
             }
         }

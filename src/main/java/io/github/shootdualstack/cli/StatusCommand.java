@@ -85,7 +85,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         TextTable table = new TextTable("SHOOT", "STEP", "PROGRESS", "STATE", "IN STEP", "MESSAGE");
         for (MigrationStatus status : statuses) {
             table.row(status.shoot(), status.step(), status.progress() == null ? "-" : status.progress() + "%",
-                    value(status.state()), value(status.inStep()), TextTable.cut(status.message(), MESSAGE_WIDTH));
+                    status.state(), status.inStep(), TextTable.cut(status.message(), MESSAGE_WIDTH));
         }
         return table.toString();
     }
@@ -96,14 +96,14 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         if (status.from() != null) {
             head.row("Migration:", status.from() + " to " + status.to());
         }
-        head.row("Started:", value(status.startedAt()));
+        head.row("Started:", status.startedAt());
         if (status.completedAt() != null) {
             head.row("Completed:", status.completedAt());
         }
         head.row("Step:", status.step() + (status.inStep() == null ? "" : ", for " + status.inStep()));
         head.row("Progress:", status.progress() == null ? "-" : status.progress() + "%");
-        head.row("State:", value(status.state()));
-        head.row("Message:", value(status.message()));
+        head.row("State:", status.state());
+        head.row("Message:", status.message());
         text.append(head.indented("  "));
         section(text, "Constraints", "none", status.constraints(), c -> new String[] {c.type(), c.status(), c.reason(), c.since(), c.message()},
                 "TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
@@ -127,9 +127,5 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         TextTable table = new TextTable(header);
         items.forEach(item -> table.row(row.apply(item)));
         text.append(table.indented("  "));
-    }
-
-    private static String value(String text) {
-        return text == null ? "-" : text;
     }
 }

@@ -22,17 +22,18 @@ class ChartArgsTest {
                   selector: dualstack=enabled
                 logFormat: json
                 recheckInterval: 10s
-                """)) {
-            Container container = Manifests.of(HelmChart.template(values)).one(Deployment.class)
-                    .getSpec().getTemplate().getSpec().getContainers().get(0);
-            List<String> args = new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());
-            if (container.getCommand() == null && !args.isEmpty() && !args.get(0).equals("run")) {
-                args.add(0, "run");
+                """, ChartShardsTest.THREE_SHARDS)) {
+            for (Deployment deployment : Manifests.of(HelmChart.template(values)).all(Deployment.class)) {
+                Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+                List<String> args = new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());
+                if (container.getCommand() == null && !args.isEmpty() && !args.get(0).equals("run")) {
+                    args.add(0, "run");
+                }
+                CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
+                assertThat(parsed.hasSubcommand()).as("args %s select the run command", args).isTrue();
+                assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
+                assertThat(parsed.subcommand().unmatched()).as("args %s", args).isEmpty();
             }
-            CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
-            assertThat(parsed.hasSubcommand()).as("args %s select the run command", args).isTrue();
-            assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
-            assertThat(parsed.subcommand().unmatched()).as("args %s", args).isEmpty();
         }
     }
 }

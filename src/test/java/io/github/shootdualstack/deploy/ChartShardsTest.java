@@ -10,17 +10,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
-import io.github.shootdualstack.cli.Main;
 import io.github.shootdualstack.testing.RequestAttributes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -34,7 +29,7 @@ class ChartShardsTest {
     private static final String SHARD_LABEL = "shootdualstack.io/shard";
 
     /** Three shards: two projects, and one project split by a label; the garden-wide opt-in label on top. */
-    private static final String THREE_SHARDS = """
+    static final String THREE_SHARDS = """
             watch:
               selector: dualstack.gardener.cloud/migrate=true
             serviceMonitor: {enabled: true}
@@ -86,16 +81,6 @@ class ChartShardsTest {
         assertThat(operator(shards, "prod-b").getArgs())
                 .contains("--namespace=garden-prod", "--selector=dualstack.gardener.cloud/migrate=true,shard!=a",
                         "--leader-election-name=" + FULLNAME + "-prod-b");
-    }
-
-    @Test
-    void everyShardsArgs_areAcceptedByTheRunCommand() {
-        for (Deployment deployment : shards.all(Deployment.class)) {
-            List<String> args = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
-            CommandLine.ParseResult parsed = Main.commandLine().parseArgs(args.toArray(String[]::new));
-            assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("run");
-            assertThat(parsed.subcommand().unmatched()).as("args %s", args).isEmpty();
-        }
     }
 
     @Test
@@ -246,19 +231,13 @@ class ChartShardsTest {
     }
 
     @Test
-    void installNotes_listEveryShardWithItsShoots() throws IOException {
-        Path values = Files.createTempFile("shards-", ".yaml");
-        try {
-            Files.writeString(values, THREE_SHARDS);
-            String notes = new Helm(HelmChart.DIR).install().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
-                    .withValuesFile(values).dryRun().clientOnly().call().getOutput();
+    void installNotes_listEveryShardWithItsShoots() {
+        String notes = HelmChart.withValuesFile(THREE_SHARDS, values -> new Helm(HelmChart.DIR).install().withName(HelmChart.RELEASE)
+                .withNamespace(HelmChart.NAMESPACE).withValuesFile(values).dryRun().clientOnly().call().getOutput());
 
-            assertThat(notes).contains("as 3 shards, one Deployment each with a leader of its own")
-                    .contains(FULLNAME + "-dev: 2 replica(s), Shoots in garden-dev, garden-qa matching \"dualstack.gardener.cloud/migrate=true\"")
-                    .contains(FULLNAME + "-prod-a: 1 replica(s), Shoots in garden-prod matching \"dualstack.gardener.cloud/migrate=true,shard=a\"");
-        } finally {
-            Files.deleteIfExists(values);
-        }
+        assertThat(notes).contains("as 3 shards, one Deployment each with a leader of its own")
+                .contains(FULLNAME + "-dev: 2 replica(s), Shoots in garden-dev, garden-qa matching \"dualstack.gardener.cloud/migrate=true\"")
+                .contains(FULLNAME + "-prod-a: 1 replica(s), Shoots in garden-prod matching \"dualstack.gardener.cloud/migrate=true,shard=a\"");
     }
 
     private static Container operator(Manifests manifests, String shard) {

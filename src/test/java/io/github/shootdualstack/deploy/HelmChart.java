@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 
 /** The Helm chart under deploy/helm, rendered and linted by real Helm (helm-java). */
 final class HelmChart {
@@ -37,11 +38,17 @@ final class HelmChart {
         if (valuesYaml == null) {
             return new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).call();
         }
+        return withValuesFile(valuesYaml, values -> new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withValuesFile(values).call());
+    }
+
+    /** What {@code use} makes of a values file with this text, which exists only meanwhile. */
+    static <T> T withValuesFile(String valuesYaml, Function<Path, T> use) {
         Path values = null;
         try {
             values = Files.createTempFile("values-", ".yaml");
             Files.writeString(values, valuesYaml);
-            return new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE).withValuesFile(values).call();
+            return use.apply(values);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

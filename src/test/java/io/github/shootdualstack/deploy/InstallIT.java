@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -62,7 +59,7 @@ class InstallIT {
 
     @Test
     @Order(2)
-    void helmInstallsTheChartWithItsCrds() throws IOException {
+    void helmInstallsTheChartWithItsCrds() {
         assertThat(release(false, "crds:\n  install: true\n  extensions: true\n").getStatus()).isEqualTo("deployed");
         for (String crd : List.of("shoots.core.gardener.cloud", "infrastructures.extensions.gardener.cloud",
                 "controlplanes.extensions.gardener.cloud", "networks.extensions.gardener.cloud",
@@ -79,7 +76,7 @@ class InstallIT {
 
     @Test
     @Order(3)
-    void helmUpgradeToShards_replacesTheDeploymentWithOnePerShard() throws IOException {
+    void helmUpgradeToShards_replacesTheDeploymentWithOnePerShard() {
         for (String project : List.of("garden-dev", "garden-prod")) {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(project).endMetadata().build()).create();
         }
@@ -100,19 +97,13 @@ class InstallIT {
     }
 
     /** Installs the chart (or upgrades the release) on the real server with these values. */
-    private Release release(boolean upgrade, String valuesYaml) throws IOException {
-        Path values = Files.createTempFile("values-", ".yaml");
-        try {
-            Files.writeString(values, valuesYaml);
-            Helm helm = new Helm(HelmChart.DIR);
-            String kubeconfig = server.kubeconfig("install");
-            return upgrade
-                    ? helm.upgrade().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
-                            .withKubeConfigContents(kubeconfig).withValuesFile(values).call()
-                    : helm.install().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
-                            .withKubeConfigContents(kubeconfig).withValuesFile(values).call();
-        } finally {
-            Files.deleteIfExists(values);
-        }
+    private Release release(boolean upgrade, String valuesYaml) {
+        Helm helm = new Helm(HelmChart.DIR);
+        String kubeconfig = server.kubeconfig("install");
+        return HelmChart.withValuesFile(valuesYaml, values -> upgrade
+                ? helm.upgrade().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                        .withKubeConfigContents(kubeconfig).withValuesFile(values).call()
+                : helm.install().withName(HelmChart.RELEASE).withNamespace(HelmChart.NAMESPACE)
+                        .withKubeConfigContents(kubeconfig).withValuesFile(values).call());
     }
 }

@@ -16,14 +16,18 @@ import io.fabric8.mockwebserver.ServerResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The indexed store answers every create, read, list, update, patch and delete as the stock mock store
@@ -69,15 +73,14 @@ class NameIndexedCrudDispatcherTest {
             client.configMaps().inNamespace("ns").resource(configMap("cm-" + i, "v")).create();
         }
         String version = client.configMaps().inNamespace("ns").list().getMetadata().getResourceVersion();
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> events = new CopyOnWriteArrayList<>();
 
         try (var watch = client.configMaps().inNamespace("ns").withResourceVersion(version).watch(recording(events))) {
             client.configMaps().inNamespace("ns").withName("cm-1").edit(cm -> new ConfigMapBuilder(cm).addToData("k", "changed").build());
             client.configMaps().inNamespace("other").resource(configMap("elsewhere", "v")).create();
             client.configMaps().inNamespace("ns").withName("cm-2").delete();
             client.configMaps().inNamespace("ns").resource(configMap("cm-5", "new")).create();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> events.size() >= 3);
-            Thread.sleep(200); // nothing more may come
+            awaitThenSettle(() -> events.size() >= 3);
 
             assertThat(events).containsExactly("MODIFIED cm-1 changed", "DELETED cm-2 v", "ADDED cm-5 new");
         }
@@ -91,13 +94,12 @@ class NameIndexedCrudDispatcherTest {
         String version = client.configMaps().inNamespace("ns").list().getMetadata().getResourceVersion();
         client.configMaps().inNamespace("ns").resource(configMap("later", "v")).create();
         client.configMaps().inNamespace("ns").withName("gone").delete();
-        List<String> since = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> since = new CopyOnWriteArrayList<>();
+        List<String> all = new CopyOnWriteArrayList<>();
 
         try (var fromVersion = client.configMaps().inNamespace("ns").withResourceVersion(version).watch(recording(since));
              var fromNone = client.configMaps().inNamespace("ns").watch(recording(all))) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> since.size() >= 2 && all.size() >= 2);
-            Thread.sleep(200);
+            awaitThenSettle(() -> since.size() >= 2 && all.size() >= 2);
 
             assertThat(since).as("in the order they were made").containsExactly("MODIFIED later v", "DELETED gone v");
             assertThat(all).containsExactlyInAnyOrder("ADDED old v", "ADDED later v");
@@ -112,11 +114,10 @@ class NameIndexedCrudDispatcherTest {
         String version = client.configMaps().inNamespace("ns").list().getMetadata().getResourceVersion();
         client.configMaps().inNamespace("ns").withName("b").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"k\":\"w\"}}");
         client.configMaps().inNamespace("ns").withName("a").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"k\":\"v\"}}");
-        List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> events = new CopyOnWriteArrayList<>();
 
         try (var watch = client.configMaps().inNamespace("ns").withResourceVersion(version).watch(recording(events))) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !events.isEmpty());
-            Thread.sleep(200);
+            awaitThenSettle(() -> !events.isEmpty());
 
             assertThat(events).containsExactly("MODIFIED b w");
         }
@@ -125,8 +126,8 @@ class NameIndexedCrudDispatcherTest {
     @Test
     void aWatchOfOneName_orOfALabel_receivesOnlyWhatItSelects() throws Exception {
         KubernetesClient client = indexed.client();
-        List<String> named = new java.util.concurrent.CopyOnWriteArrayList<>();
-        List<String> labelled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> named = new CopyOnWriteArrayList<>();
+        List<String> labelled = new CopyOnWriteArrayList<>();
 
         try (var one = client.configMaps().inNamespace("ns").withName("wanted").watch(recording(named));
              var selected = client.configMaps().inAnyNamespace().withLabel("tier", "web").watch(recording(labelled))) {
@@ -134,8 +135,7 @@ class NameIndexedCrudDispatcherTest {
             client.configMaps().inNamespace("ns").resource(configMap("wanted", "v")).create();
             client.configMaps().inNamespace("b").resource(new ConfigMapBuilder(configMap("web", "w"))
                     .editMetadata().addToLabels("tier", "web").endMetadata().build()).create();
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !named.isEmpty() && !labelled.isEmpty());
-            Thread.sleep(200);
+            awaitThenSettle(() -> !named.isEmpty() && !labelled.isEmpty());
 
             assertThat(named).containsExactly("ADDED wanted v");
             assertThat(labelled).containsExactly("ADDED web w");
@@ -163,10 +163,10 @@ class NameIndexedCrudDispatcherTest {
         }
 
         assertThat(pages).isEqualTo(3);
-        List<String> watched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> watched = new CopyOnWriteArrayList<>();
         try (var watch = client.configMaps().inAnyNamespace().withResourceVersion(first.getMetadata().getResourceVersion())
                 .watch(recording(watched))) {
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> watched.size() >= 2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> watched.size() >= 2);
             assertThat(watched).as("from the version every page carries: what was written while the pages were read")
                     .containsExactly("MODIFIED after-the-first-page v", "DELETED cm-5 v");
         }
@@ -191,6 +191,12 @@ class NameIndexedCrudDispatcherTest {
                     .filteredOn(request -> request.method().equals("GET") && !request.path().contains("watch=true")).hasSize(3)
                     .filteredOn(request -> request.path().contains("continue=")).hasSize(2);
         }
+    }
+
+    /** Waits for the events, then gives any that should not come a moment to show. */
+    private static void awaitThenSettle(Callable<Boolean> received) throws InterruptedException {
+        await().atMost(Duration.ofSeconds(10)).until(received);
+        Thread.sleep(200);
     }
 
     private static io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.ConfigMap> recording(List<String> events) {
