@@ -73,11 +73,13 @@ public final class GardenActions {
     /**
      * Removes the Shoot's {@code gardener.cloud/operation} annotation if it still holds {@code value}.
      * When it no longer does (someone removed or changed it meanwhile) there is nothing to remove.
+     *
+     * @return the Shoot without it, or null when there was nothing to remove
      */
-    public void removeShootOperation(Shoot shoot, String value) {
+    public Shoot removeShootOperation(Shoot shoot, String value) {
         String path = "/metadata/annotations/" + Patches.escape(ExtensionKind.OPERATION_ANNOTATION);
         try {
-            garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
+            return garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
                     .patch(Patches.JSON, Patches.body(List.of(
                             Map.of("op", "test", "path", path, "value", value),
                             Map.of("op", "remove", "path", path))));
@@ -87,6 +89,7 @@ public final class GardenActions {
             if (e.getCode() != 422) {
                 throw e;
             }
+            return null;
         }
     }
 }

@@ -151,13 +151,14 @@ public class ShootReconciler implements Reconciler<Shoot> {
             }
             decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration(), memory));
         }
-        act(shoot, decision.actions(), cluster);
+        // the Shoot as this reconcile last wrote it: what a status write made after it is cached in place of
+        Shoot latest = act(shoot, decision.actions(), cluster, context);
         memories.put(key, decision.memory());
         Migration.Problem problem = decision.memory().problem();
         // a refused spec change (no step) is no blocked migration: it has a counter of its own
         metrics.blocked(key, problem == null ? null : problem.step(), problem == null ? null : problem.since());
         reportedFailures.remove(key);
-        if (statusWriter.write(shoot, decision.status(), context)) {
+        if (statusWriter.write(latest, decision.status(), context)) {
             StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
         }
         decision.events().forEach(event -> {
@@ -276,10 +277,25 @@ public class ShootReconciler implements Reconciler<Shoot> {
         ownWrites.retainOnly(present);
     }
 
-    /** Carries out the decision's actions in order; every kind of action has its method here. */
-    private void act(Shoot shoot, List<Action> actions, ShootCluster cluster) {
+    /**
+     * Carries out the decision's actions in order; every kind of action has its method here.
+     *
+     * @return the Shoot as the actions left it: with the operation annotation removed, that write (also
+     *         cached, so that a reconcile right after it, woken by the re-check timer before the watch
+     *         delivers the removal, does not act on the annotation again), else the Shoot as given
+     */
+    private Shoot act(Shoot shoot, List<Action> actions, ShootCluster cluster, Context<Shoot> context) {
         String namespace = TechnicalNamespace.of(shoot);
         String name = shoot.getMetadata().getName();
+        Shoot[] latest = {shoot};
+        java.util.function.Consumer<String> removeOperation = value -> {
+            Shoot removed = gardenActions.removeShootOperation(shoot, value);
+            if (removed != null) {
+                context.eventSourceRetriever().getControllerEventSource()
+                        .handleRecentResourceUpdate(ResourceID.fromResource(removed), removed, latest[0]);
+                latest[0] = removed;
+            }
+        };
         Action.Handler handler = new Action.Handler() {
             @Override
             public void syncCluster(Action.SyncCluster action) {
@@ -299,8 +315,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             @Override
             public void rollWorkers(Action.RollWorkers action) {
                 gardenActions.rollWorkers(namespace, action.pools(), action.value());
-                Map<String, String> annotations = shoot.getMetadata().getAnnotations();
-                gardenActions.removeShootOperation(shoot, annotations.get(ExtensionKind.OPERATION_ANNOTATION));
+                removeOperation.accept(shoot.getMetadata().getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION));
             }
 
             @Override
@@ -316,9 +331,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
 
             @Override
             public void removeShootOperation(Action.RemoveShootOperation action) {
-                gardenActions.removeShootOperation(shoot, action.value());
+                removeOperation.accept(action.value());
             }
         };
         actions.forEach(action -> action.handBy(handler));
+        return latest[0];
     }
 }
