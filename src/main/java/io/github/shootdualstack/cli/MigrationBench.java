@@ -25,29 +25,49 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
  * M concurrent migrations, run to completion by the operator (in this JVM) on embedded garden and
  * shoot API servers with the local provider answering at once; and the floor: a bare loop that makes
- * the same number of requests of the same kinds against the same servers, with M threads.
+ * the same number of requests of the same kinds against the same servers, with M threads. The
+ * requests are counted where they arrive, on the servers: those of the whole migration (the
+ * operator's, the local provider's as the extensions and machines, and the user's one edit), and of
+ * them the operator's, each with a floor of its own.
  */
 final class MigrationBench {
 
     /** What M migrations cost. */
     record Result(int migrations, double seconds, double gardenWrites, double conflicts, double shootWrites, double eventWrites,
-                  double gardenReads, double shootReads, int coreDnsRestarts, double floorSeconds) {
+                  double gardenReads, double shootReads, int coreDnsRestarts, Calls wire, double floorSeconds, double operatorFloorSeconds) {
 
         double throughput() {
             return migrations / seconds;
         }
 
+        /** Migrations per second of the bare loop making every request the migrations made. */
         double floorThroughput() {
             return migrations / floorSeconds;
+        }
+
+        /** Migrations per second of the bare loop making only the requests the operator made. */
+        double operatorFloorThroughput() {
+            return migrations / operatorFloorSeconds;
+        }
+    }
+
+    /** Requests per migration, reads (watches left out) and writes, of the garden and of the shoot clusters. */
+    record Calls(double gardenReads, double gardenWrites, double shootReads, double shootWrites) {
+
+        double total() {
+            return gardenReads + gardenWrites + shootReads + shootWrites;
         }
     }
 
@@ -60,10 +80,11 @@ final class MigrationBench {
             landscapes.add(LocalLandscape.builder().project("m" + i).shoot("prod").pool("pool-a", 2).build());
         }
         Map<String, Shoot> watched = new ConcurrentHashMap<>();
+        BlockingQueue<String> changed = new LinkedBlockingQueue<>();
         try (LocalApiServer garden = LocalApiServer.start();
              LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                      ShootClusterSimulator.Config.immediate(), landscapes);
-             SharedIndexInformer<Shoot> watching = watch(garden.client(), watched);
+             SharedIndexInformer<Shoot> watching = watch(garden.client(), watched, changed);
              ShootOperator operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
                      // re-checks of the shoot clusters every 200 ms; the default longest back-off, which also decides when
                      // an unanswered trigger is repeated (a short one repeats triggers that a loaded provider is slow to take)
@@ -75,6 +96,8 @@ final class MigrationBench {
             }
             Thread.sleep(500); // the first reconcile of every idle Shoot
             Map<Request, Double> before = requests(operator);
+            ServedRequests served = new ServedRequests(garden.server(), landscapes.stream().map(local::shootServer).toList());
+            served.reset();
             long start = System.nanoTime();
             for (LocalLandscape landscape : landscapes) {
                 shoot(garden.client(), landscape).patch(PatchContext.of(PatchType.JSON),
@@ -90,24 +113,24 @@ final class MigrationBench {
                     throw new IllegalStateException(completed.size() + " of " + migrations + " migrations completed within " + timeout
                             + "; one that did not: " + (stuck == null ? "none seen" : io.fabric8.kubernetes.client.utils.Serialization.asJson(stuck.getStatus())));
                 }
-                for (LocalLandscape landscape : landscapes) {
-                    String key = landscape.projectNamespace();
-                    Shoot shoot = watched.get(key);
-                    if (completed.contains(key) || shoot == null) {
-                        continue;
-                    }
-                    MigrationRecord record = shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
-                    if (record != null && record.getCompletedAt() != null) {
-                        completed.add(key);
-                    } else if (record != null && "Nodes".equals(record.getStep()) && rolled.add(key)) {
-                        // the user asks the operator to roll the pools, as the demo does
-                        shoot(garden.client(), landscape).patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
-                                + ExtensionKind.OPERATION_ANNOTATION + "\":\"rollout-workers=*\"}}}");
-                    }
+                String key = changed.poll(100, TimeUnit.MILLISECONDS);
+                Shoot shoot = key == null ? null : watched.get(key);
+                if (shoot == null || completed.contains(key)) {
+                    continue;
                 }
-                Thread.sleep(50);
+                MigrationRecord record = shoot.getStatus() == null ? null : shoot.getStatus().getDualStackMigration();
+                if (record != null && record.getCompletedAt() != null) {
+                    completed.add(key);
+                } else if (record != null && "Nodes".equals(record.getStep()) && rolled.add(key)) {
+                    // the user asks the operator to roll the pools, as the demo does
+                    garden.client().resources(Shoot.class).inNamespace(key).withName(shoot.getMetadata().getName())
+                            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\""
+                                    + ExtensionKind.OPERATION_ANNOTATION + "\":\"rollout-workers=*\"}}}");
+                }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            Calls wire = served.perMigration(migrations, request -> true);
+            Calls operatorCalls = served.perMigration(migrations, ServedRequests::byOperator);
             Map<Request, Double> after = requests(operator);
             double gardenWrites = delta(before, after, r -> r.cluster().equals("garden") && r.write()) / migrations;
             double conflicts = delta(before, after, r -> r.cluster().equals("garden") && r.write() && r.conflict()) / migrations;
@@ -116,18 +139,20 @@ final class MigrationBench {
             double shootReads = delta(before, after, r -> r.cluster().equals("shoot") && !r.write()) / migrations;
             double eventWrites = eventWrites(garden.client(), landscapes) / migrations;
             int restarts = landscapes.stream().mapToInt(l -> local.simulator(l).coreDnsRollouts()).sum();
-            double floor = floor(garden.client(), local, landscapes, gardenWrites, gardenReads, shootWrites, shootReads);
-            return new Result(migrations, seconds, gardenWrites, conflicts, shootWrites, eventWrites, gardenReads, shootReads, restarts, floor);
+            double floor = floor(garden.client(), local, landscapes, wire);
+            double operatorFloor = floor(garden.client(), local, landscapes, operatorCalls);
+            return new Result(migrations, seconds, gardenWrites, conflicts, shootWrites, eventWrites, gardenReads, shootReads, restarts,
+                    wire, floor, operatorFloor);
         }
     }
 
     /**
-     * The floor: per migration, as many writes and reads of each server as the operator made (a JSON
-     * patch of an annotation on the Shoot, on a Deployment of the shoot, and a read of each), by M
+     * A floor: per migration, as many writes and reads of each server as counted (a JSON patch of an
+     * annotation on the Shoot, on a Deployment of the shoot, and a read of each), interleaved, by M
      * threads at once, nothing between them.
      */
-    private static double floor(KubernetesClient garden, LocalProvider local, List<LocalLandscape> landscapes,
-                                double gardenWrites, double gardenReads, double shootWrites, double shootReads) throws Exception {
+    private static double floor(KubernetesClient garden, LocalProvider local, List<LocalLandscape> landscapes, Calls calls)
+            throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(landscapes.size());
         try {
             long start = System.nanoTime();
@@ -137,17 +162,26 @@ final class MigrationBench {
                     KubernetesClient shootClient = local.shootClient(landscape);
                     var shoot = shoot(garden, landscape);
                     var coreDns = shootClient.apps().deployments().inNamespace("kube-system").withName("coredns");
-                    for (int i = 0; i < Math.round(gardenWrites); i++) {
-                        shoot.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"bench/floor\":\"" + i + "\"}}}");
-                    }
-                    for (int i = 0; i < Math.round(gardenReads); i++) {
-                        shoot.get();
-                    }
-                    for (int i = 0; i < Math.round(shootWrites); i++) {
-                        coreDns.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"bench/floor\":\"" + i + "\"}}}");
-                    }
-                    for (int i = 0; i < Math.round(shootReads); i++) {
-                        coreDns.get();
+                    String annotate = "{\"metadata\":{\"annotations\":{\"bench/floor\":\"%d\"}}}";
+                    List<Runnable> kinds = List.of(
+                            () -> shoot.patch(PatchContext.of(PatchType.JSON_MERGE), annotate.formatted(System.nanoTime())),
+                            shoot::get,
+                            () -> coreDns.patch(PatchContext.of(PatchType.JSON_MERGE), annotate.formatted(System.nanoTime())),
+                            coreDns::get);
+                    long[] targets = {Math.round(calls.gardenWrites()), Math.round(calls.gardenReads()),
+                            Math.round(calls.shootWrites()), Math.round(calls.shootReads())};
+                    long[] made = new long[targets.length];
+                    // the kinds interleaved evenly, as a migration mixes them: each request is of the kind furthest behind its share
+                    for (long total = java.util.Arrays.stream(targets).sum(), n = 0; n < total; n++) {
+                        int next = -1;
+                        for (int kind = 0; kind < targets.length; kind++) {
+                            if (made[kind] < targets[kind] && (next < 0
+                                    || (double) made[kind] / targets[kind] < (double) made[next] / targets[next])) {
+                                next = kind;
+                            }
+                        }
+                        kinds.get(next).run();
+                        made[next]++;
                     }
                     return null;
                 }));
@@ -162,20 +196,22 @@ final class MigrationBench {
     }
 
     /**
-     * The Shoots as they change, by project namespace. The bench follows them by a watch, as a user's
-     * dashboard would: reading M Shoots every 50 ms would load the one garden server that the operator
-     * and the local provider need (at 100 migrations, more requests than the operator's own).
+     * The Shoots as they change, by project namespace, and the namespaces in the order they changed.
+     * The bench follows them by a watch, as a user's dashboard would: reading M Shoots every 50 ms would
+     * load the one garden server that the operator and the local provider need (at 100 migrations, more
+     * requests than the operator's own), and would see each change up to 50 ms late.
      */
-    private static SharedIndexInformer<Shoot> watch(KubernetesClient garden, Map<String, Shoot> watched) {
+    private static SharedIndexInformer<Shoot> watch(KubernetesClient garden, Map<String, Shoot> watched, BlockingQueue<String> changed) {
         return garden.resources(Shoot.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Shoot shoot) {
-                watched.put(shoot.getMetadata().getNamespace(), shoot);
+                onUpdate(null, shoot);
             }
 
             @Override
             public void onUpdate(Shoot old, Shoot shoot) {
                 watched.put(shoot.getMetadata().getNamespace(), shoot);
+                changed.add(shoot.getMetadata().getNamespace());
             }
 
             @Override
