@@ -36,6 +36,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import org.slf4j.Logger;
@@ -66,6 +67,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private final GardenObserver observer;
     private final GardenActions gardenActions;
     private final ShootClusters shootClusters;
+    private final SimpleInboundEventSource<Shoot> shootClusterChanges = new SimpleInboundEventSource<>("ShootClusters");
     private final EventRecorder events;
     private final StatusWriter statusWriter;
     private final OperatorSettings settings;
@@ -90,12 +92,16 @@ public class ShootReconciler implements Reconciler<Shoot> {
         this.metrics = metrics;
     }
 
-    /** The extension resources' changes wake up their Shoot, found by technical namespace and name. */
+    /**
+     * The extension resources' changes wake up their Shoot, found by technical namespace and name; so
+     * do the changes in a migrating Shoot's cluster that its steps wait for ({@link ShootCluster#follow}).
+     */
     @Override
     public List<EventSource<?, Shoot>> prepareEventSources(EventSourceContext<Shoot> context) {
         context.getPrimaryCache().addIndexer(BY_EXTENSION,
                 shoot -> List.of(TechnicalNamespace.of(shoot) + "/" + shoot.getMetadata().getName()));
         List<EventSource<?, Shoot>> sources = new ArrayList<>();
+        sources.add(shootClusterChanges);
         for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
             var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
                     .withName(kind.kind())
@@ -173,6 +179,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
         metrics.step(key, record == null ? null : Step.byName(record.getStep()));
         if (decision.step() == null || decision.step() == Step.COMPLETED) {
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+        } else if (cluster != null) {
+            // what the waiting steps wait for in the shoot cluster wakes the Shoot, not only the re-check timer
+            ResourceID id = ResourceID.fromResource(shoot);
+            cluster.follow(() -> shootClusterChanges.propagateEvent(id));
         }
         forgetShootsThatAreGone(context);
         return decision.recheck() == null ? UpdateControl.noUpdate()

@@ -1,8 +1,10 @@
 package io.github.shootdualstack.shootcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,6 +20,7 @@ import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -33,23 +36,35 @@ public final class Fabric8ShootCluster implements ShootCluster {
     private final KubernetesClient client;
     private final String shootRef;
     private final String secretRef;
+    private final ShootWatches watches;
+    private volatile ShootWatches.Observed observed;
 
     /** @param secretRef the Secret the client's kubeconfig came from, named when the server's certificate is refused */
     public Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef) {
+        this(client, shootRef, secretRef, null);
+    }
+
+    /** @param watches the watches of this client, which {@link #follow} opens; none to follow nothing */
+    Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef, ShootWatches watches) {
         this.client = client;
         this.shootRef = shootRef;
         this.secretRef = secretRef;
+        this.watches = watches;
     }
 
     @Override
     public ShootClusterFacts observe(boolean withReport) {
         return call("read", () -> {
-            List<NodeFacts> nodes = client.nodes().list().getItems().stream().map(Fabric8ShootCluster::node).toList();
+            NodeList nodeList = client.nodes().list();
+            List<NodeFacts> nodes = nodeList.getItems().stream().map(Fabric8ShootCluster::node).toList();
             Deployment coreDns = client.apps().deployments().inNamespace(KUBE_SYSTEM).withName(COREDNS).get();
-            List<PodFacts> dnsPods = client.pods().inNamespace(KUBE_SYSTEM).withLabel(DNS_LABEL, KUBE_DNS).list().getItems().stream()
-                    .filter(pod -> pod.getMetadata().getDeletionTimestamp() == null)
-                    .map(pod -> new PodFacts(pod.getMetadata().getName(), ips(pod))).toList();
+            PodList podList = client.pods().inNamespace(KUBE_SYSTEM).withLabel(DNS_LABEL, KUBE_DNS).list();
+            List<PodFacts> dnsPods = podList.getItems().stream().map(Fabric8ShootCluster::dnsPod).filter(Objects::nonNull).toList();
             Service kubeDns = client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS).get();
+            ServiceFacts kubeDnsFacts = kubeDns == null ? null : service(kubeDns);
+            observed = new ShootWatches.Observed(nodeList.getMetadata().getResourceVersion(), nodes,
+                    podList.getMetadata().getResourceVersion(), dnsPods,
+                    kubeDns == null ? null : kubeDns.getMetadata().getResourceVersion(), kubeDnsFacts);
             ShootClusterFacts.Report report = null;
             if (withReport) {
                 int singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()
@@ -64,9 +79,17 @@ public final class Fabric8ShootCluster implements ShootCluster {
                 report = new ShootClusterFacts.Report(singleAddressPods, List.copyOf(singleStackServices));
             }
             return new ShootClusterFacts(nodes, coreDns != null, restartedAt(coreDns), dnsPods,
-                    kubeDns == null ? null : new ServiceFacts(clusterIPs(kubeDns), kubeDns.getSpec().getIpFamilyPolicy()),
-                    report);
+                    kubeDnsFacts, report);
         });
+    }
+
+    /** Follows the Nodes, CoreDNS pods and kube-dns Service from the versions this cluster's observation read them at. */
+    @Override
+    public void follow(Runnable changed) {
+        ShootWatches.Observed last = observed;
+        if (watches != null && last != null) {
+            watches.follow(last, changed);
+        }
     }
 
     @Override
@@ -119,11 +142,20 @@ public final class Fabric8ShootCluster implements ShootCluster {
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
-    private static NodeFacts node(Node node) {
+    static NodeFacts node(Node node) {
         List<String> cidrs = node.getSpec() == null ? List.of()
                 : node.getSpec().getPodCIDRs() != null && !node.getSpec().getPodCIDRs().isEmpty() ? node.getSpec().getPodCIDRs()
                 : node.getSpec().getPodCIDR() == null ? List.of() : List.of(node.getSpec().getPodCIDR());
         return new NodeFacts(node.getMetadata().getName(), cidrs);
+    }
+
+    static ServiceFacts service(Service service) {
+        return new ServiceFacts(clusterIPs(service), service.getSpec().getIpFamilyPolicy());
+    }
+
+    /** A CoreDNS pod as the steps see it; none for a pod being deleted. */
+    static PodFacts dnsPod(Pod pod) {
+        return pod.getMetadata().getDeletionTimestamp() != null ? null : new PodFacts(pod.getMetadata().getName(), ips(pod));
     }
 
     private static List<String> ips(Pod pod) {

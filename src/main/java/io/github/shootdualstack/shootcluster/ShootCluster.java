@@ -12,6 +12,15 @@ public interface ShootCluster {
      */
     ShootClusterFacts observe(boolean withReport);
 
+    /**
+     * Calls {@code changed} whenever the Nodes, CoreDNS pods or kube-dns Service this cluster's latest
+     * observation read change from what it read, until the cluster's client is released; never where
+     * nothing was observed.
+     * Only wakes: what changed is read by the next observation.
+     */
+    default void follow(Runnable changed) {
+    }
+
     /** Sets the coredns pod template's {@code gardener.cloud/restarted-at}, which rolls its pods. */
     void restartCoreDns(String value);
 

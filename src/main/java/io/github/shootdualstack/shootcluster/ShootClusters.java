@@ -35,7 +35,14 @@ public final class ShootClusters implements AutoCloseable {
     private final String userAgent;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
-    private record Connection(String secretVersion, KubernetesClient client) {
+    /** A client built from one version of the kubeconfig Secret, and the watches it has open. */
+    private record Connection(String secretVersion, KubernetesClient client, ShootWatches watches) implements AutoCloseable {
+
+        @Override
+        public void close() {
+            watches.close();
+            client.close();
+        }
     }
 
     /**
@@ -74,20 +81,20 @@ public final class ShootClusters implements AutoCloseable {
         String version = secret.getMetadata().getResourceVersion();
         if (connection == null || !connection.secretVersion().equals(version)) {
             KubernetesClient client = build(secret, secretRef);
-            Connection previous = connections.put(key, new Connection(version, client));
+            Connection previous = connections.put(key, new Connection(version, client, new ShootWatches(client, "Shoot " + key)));
             if (previous != null) {
-                previous.client().close();
+                previous.close();
             }
             connection = connections.get(key);
         }
-        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef);
+        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef, connection.watches());
     }
 
-    /** Closes the client of a Shoot that no longer needs one. */
+    /** Closes the client of a Shoot that no longer needs one, and its watches. */
     public void release(String namespace, String name) {
         Connection connection = connections.remove(namespace + "/" + name);
         if (connection != null) {
-            connection.client().close();
+            connection.close();
         }
     }
 
@@ -97,7 +104,7 @@ public final class ShootClusters implements AutoCloseable {
             if (!shootKeys.contains(key)) {
                 Connection gone = connections.remove(key);
                 if (gone != null) {
-                    gone.client().close();
+                    gone.close();
                 }
             }
         }
@@ -109,7 +116,7 @@ public final class ShootClusters implements AutoCloseable {
 
     @Override
     public void close() {
-        connections.values().forEach(c -> c.client().close());
+        connections.values().forEach(Connection::close);
         connections.clear();
     }
 
