@@ -137,6 +137,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
             return UpdateControl.noUpdate();
         }
         if (settled(shoot, context, memories.get(key))) {
+            // not migrating: no client or watch of its cluster is needed (one left by a reconcile that failed at its end goes)
+            shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
             metrics.step(key, Step.byName(stepOf(shoot)));
             metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();

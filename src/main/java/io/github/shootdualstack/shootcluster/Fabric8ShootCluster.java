@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -60,11 +61,13 @@ public final class Fabric8ShootCluster implements ShootCluster {
             Deployment coreDns = client.apps().deployments().inNamespace(KUBE_SYSTEM).withName(COREDNS).get();
             PodList podList = client.pods().inNamespace(KUBE_SYSTEM).withLabel(DNS_LABEL, KUBE_DNS).list();
             List<PodFacts> dnsPods = podList.getItems().stream().map(Fabric8ShootCluster::dnsPod).filter(Objects::nonNull).toList();
-            Service kubeDns = client.services().inNamespace(KUBE_SYSTEM).withName(KUBE_DNS).get();
+            // a list of the one Service, for a version to watch from that is the server's now, not the Service's last change
+            ServiceList kubeDnsList = client.services().inNamespace(KUBE_SYSTEM).withField("metadata.name", KUBE_DNS).list();
+            Service kubeDns = kubeDnsList.getItems().isEmpty() ? null : kubeDnsList.getItems().get(0);
             ServiceFacts kubeDnsFacts = kubeDns == null ? null : service(kubeDns);
             observed = new ShootWatches.Observed(nodeList.getMetadata().getResourceVersion(), nodes,
                     podList.getMetadata().getResourceVersion(), dnsPods,
-                    kubeDns == null ? null : kubeDns.getMetadata().getResourceVersion(), kubeDnsFacts);
+                    kubeDnsList.getMetadata().getResourceVersion(), kubeDnsFacts);
             ShootClusterFacts.Report report = null;
             if (withReport) {
                 int singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Wakes a migrating Shoot when its shoot cluster changes what the steps that wait on it look at: a
@@ -36,8 +35,10 @@ import java.util.stream.Stream;
  * read, so nothing in between is missed and nothing seen already wakes the Shoot again. A change
  * that leaves the facts as they were (a node's heartbeat, say) wakes nothing. The watches only wake:
  * the reconcile they start reads the shoot cluster afresh and decides from that. A watch that ends
- * (its version too old, the server gone, a watch refused) is opened again by the next reconcile that
- * follows the cluster; the re-check timer stands in until then.
+ * (its version too old, the server gone) is opened again by the next reconcile that follows the
+ * cluster, from that reconcile's observation; one refused for the credentials is not asked for again
+ * with them. The re-check timer stands in meanwhile. A watch that ends wakes nothing, so a watch that
+ * keeps failing makes no reconcile of its own.
  */
 final class ShootWatches implements AutoCloseable {
 
@@ -51,69 +52,121 @@ final class ShootWatches implements AutoCloseable {
                     String kubeDnsVersion, ServiceFacts kubeDns) {
     }
 
-    private final KubernetesClient client;
     private final String shootRef;
-    private Followed<Node, NodeFacts> nodes;
-    private Followed<Pod, PodFacts> dnsPods;
-    private Followed<Service, ServiceFacts> kubeDns;
-    private boolean closed;
+    private final List<Target<?, ?>> targets;
+    private boolean closed; // guarded by this
 
     ShootWatches(KubernetesClient client, String shootRef) {
-        this.client = client;
         this.shootRef = shootRef;
+        this.targets = List.of(
+                new Target<Node, NodeFacts>("Nodes", Observed::nodesVersion, Observed::nodes, NodeFacts::name, Fabric8ShootCluster::node,
+                        (options, watcher) -> client.nodes().watch(options, watcher)),
+                new Target<Pod, PodFacts>("CoreDNS pods", Observed::dnsPodsVersion, Observed::dnsPods, PodFacts::name,
+                        Fabric8ShootCluster::dnsPod, (options, watcher) -> client.pods().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
+                        .withLabel(Fabric8ShootCluster.DNS_LABEL, Fabric8ShootCluster.KUBE_DNS).watch(options, watcher)),
+                new Target<Service, ServiceFacts>("kube-dns Service", Observed::kubeDnsVersion,
+                        observed -> observed.kubeDns() == null ? List.of() : List.of(observed.kubeDns()), facts -> Fabric8ShootCluster.KUBE_DNS,
+                        Fabric8ShootCluster::service, (options, watcher) -> client.services().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
+                        .withName(Fabric8ShootCluster.KUBE_DNS).watch(options, watcher)));
     }
 
-    /** Calls {@code changed} on every change of the facts {@code observed} read, from now until closed. */
-    synchronized void follow(Observed observed, Runnable changed) {
-        if (closed) {
-            return;
-        }
-        if (nodes == null || nodes.ended) {
-            nodes = open("Nodes", observed.nodesVersion(), observed.nodes(), NodeFacts::name, Fabric8ShootCluster::node,
-                    (options, watcher) -> client.nodes().watch(options, watcher), changed);
-        }
-        if (dnsPods == null || dnsPods.ended) {
-            dnsPods = open("CoreDNS pods", observed.dnsPodsVersion(), observed.dnsPods(), PodFacts::name, Fabric8ShootCluster::dnsPod,
-                    (options, watcher) -> client.pods().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
-                            .withLabel(Fabric8ShootCluster.DNS_LABEL, Fabric8ShootCluster.KUBE_DNS).watch(options, watcher), changed);
-        }
-        if (kubeDns == null || kubeDns.ended) {
-            kubeDns = open("kube-dns Service", observed.kubeDnsVersion(),
-                    observed.kubeDns() == null ? List.of() : List.of(observed.kubeDns()), facts -> Fabric8ShootCluster.KUBE_DNS,
-                    Fabric8ShootCluster::service, (options, watcher) -> client.services().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
-                            .withName(Fabric8ShootCluster.KUBE_DNS).watch(options, watcher), changed);
-        }
+    /**
+     * Calls {@code changed} on every change of the facts {@code observed} read, from now until closed:
+     * opens what is not open yet, or has ended, from the versions {@code observed} has. A watch the
+     * shoot API server refused for the credentials (401, 403) or as not allowed (405) is not asked
+     * for again; the kubeconfig Secret's next version brings a new client, and with it new watches.
+     */
+    void follow(Observed observed, Runnable changed) {
+        targets.forEach(target -> target.follow(observed, changed));
     }
 
     /** Whether every watch is open (for tests). */
-    synchronized boolean following() {
-        return Stream.of(nodes, dnsPods, kubeDns).allMatch(followed -> followed != null && !followed.ended);
+    boolean following() {
+        return targets.stream().allMatch(Target::open);
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        Stream.of(nodes, dnsPods, kubeDns).filter(Objects::nonNull).forEach(Followed::close);
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        targets.forEach(Target::close);
     }
 
-    private <T extends HasMetadata, F> Followed<T, F> open(String what, String version, List<F> seen, Function<F, String> name,
-                                                           Function<T, F> facts, BiFunction<ListOptions, Watcher<T>, Watch> watch,
-                                                           Runnable changed) {
-        Map<String, F> known = new HashMap<>();
-        seen.forEach(fact -> known.put(name.apply(fact), fact));
-        Followed<T, F> followed = new Followed<>(what, known, facts, changed);
-        try {
-            followed.watch = watch.apply(new ListOptionsBuilder().withResourceVersion(version).build(), followed);
-        } catch (KubernetesClientException e) {
-            // no watch (refused, say): the re-check timer finds the change; the next reconcile tries again
-            LOG.debug("Could not watch the {} of the shoot cluster of {}: {}", what, shootRef, Fabric8ShootCluster.rootMessage(e));
-            followed.ended = true;
+    /** One kind of object watched: how it is watched, and what of it the steps read. */
+    private final class Target<T extends HasMetadata, F> {
+
+        private final String what;
+        private final Function<Observed, String> version;
+        private final Function<Observed, List<F>> seen;
+        private final Function<F, String> name;
+        private final Function<T, F> facts;
+        private final BiFunction<ListOptions, Watcher<T>, Watch> watch;
+        private Followed<T, F> current; // guarded by ShootWatches.this
+        private boolean refused; // guarded by ShootWatches.this
+
+        Target(String what, Function<Observed, String> version, Function<Observed, List<F>> seen, Function<F, String> name,
+               Function<T, F> facts, BiFunction<ListOptions, Watcher<T>, Watch> watch) {
+            this.what = what;
+            this.version = version;
+            this.seen = seen;
+            this.name = name;
+            this.facts = facts;
+            this.watch = watch;
         }
-        return followed;
+
+        void follow(Observed observed, Runnable changed) {
+            synchronized (ShootWatches.this) {
+                if (closed || refused || (current != null && !current.ended)) {
+                    return;
+                }
+            }
+            Map<String, F> known = new HashMap<>();
+            seen.apply(observed).forEach(fact -> known.put(name.apply(fact), fact));
+            Followed<T, F> followed = new Followed<>(what, known, facts, changed);
+            try {
+                // a round trip: not under the lock that close() needs
+                followed.watch = watch.apply(new ListOptionsBuilder().withResourceVersion(version.apply(observed)).build(), followed);
+            } catch (KubernetesClientException e) {
+                // no watch: the re-check timer finds the change; the next reconcile tries again, unless refused
+                LOG.debug("Could not watch the {} of the shoot cluster of {}: {}", what, shootRef, Fabric8ShootCluster.rootMessage(e));
+                synchronized (ShootWatches.this) {
+                    refused |= e.getCode() == 401 || e.getCode() == 403 || e.getCode() == 405;
+                }
+                return;
+            }
+            boolean kept;
+            synchronized (ShootWatches.this) {
+                kept = !closed && (current == null || current.ended);
+                if (kept) {
+                    current = followed;
+                }
+            }
+            if (!kept) {
+                followed.close();
+            }
+        }
+
+        boolean open() {
+            synchronized (ShootWatches.this) {
+                return current != null && !current.ended;
+            }
+        }
+
+        void close() {
+            Followed<T, F> open;
+            synchronized (ShootWatches.this) {
+                open = current;
+            }
+            if (open != null) {
+                open.close();
+            }
+        }
     }
 
     /** One watch and the facts it has seen, by name. */
     private final class Followed<T extends HasMetadata, F> implements Watcher<T> {
+        // the watch's callbacks come one at a time, in order
 
         private final String what;
         private final Map<String, F> known;

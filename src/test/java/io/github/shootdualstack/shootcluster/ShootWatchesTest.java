@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.testing.RequestLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -119,11 +121,33 @@ class ShootWatchesTest {
     @Test
     void aChangeBetweenTheObservationAndTheFollow_isNotMissed() throws InterruptedException {
         cluster.observe(false);
-        client.nodes().withName("node-a").edit(node -> { node.getSpec().setPodCIDRs(List.of("100.96.0.0/24", "fd00:10:96::/64")); return node; });
+        // a deletion: only a watch from the observation's version is told of it (one from now sees no node-b at all)
+        client.nodes().withName("node-b").delete();
 
         cluster.follow(wakes::incrementAndGet);
 
         awaitWakes(1);
+    }
+
+    @Test
+    void aWatchRefusedForTheCredentials_isNotAskedForAgain_andTheOthersAreOpen() {
+        cluster.observe(false);
+        String nodesWatch = "/api/v1/nodes?allowWatchBookmarks=true&resourceVersion="
+                + client.nodes().list().getMetadata().getResourceVersion() + "&watch=true";
+        server.server().expect().get().withPath(nodesWatch).andReturn(403, new StatusBuilder().withStatus("Failure").withCode(403)
+                .withReason("Forbidden").withMessage("nodes is forbidden: cannot watch resource \"nodes\"").build()).always();
+        RequestLog requests = new RequestLog(server.server());
+        int mark = requests.mark();
+
+        cluster.follow(wakes::incrementAndGet);
+        cluster.observe(false);
+        cluster.follow(wakes::incrementAndGet);
+
+        assertThat(requests.since(mark)).filteredOn(request -> request.path().equals(nodesWatch)).hasSize(1);
+        assertThat(watches.following()).isFalse();
+        assertThat(requests.since(mark)).filteredOn(request -> request.path().contains("watch=true"))
+                .extracting(request -> request.path().substring(0, request.path().indexOf('?')))
+                .containsExactlyInAnyOrder("/api/v1/nodes", "/api/v1/namespaces/kube-system/pods", "/api/v1/namespaces/kube-system/services");
     }
 
     @Test
