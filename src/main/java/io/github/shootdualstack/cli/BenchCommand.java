@@ -19,11 +19,14 @@ import java.util.concurrent.Callable;
 
 /**
  * Measures what the operator costs: the heap it keeps per idle Shoot, how long it takes to be ready,
- * and the requests it makes in steady state, on embedded API servers filled with production Shoots.
+ * and the requests it makes in steady state, on embedded API servers filled with production Shoots;
+ * and what concurrent migrations cost, against a floor ({@link MigrationBench}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measures the operator on embedded API servers: retained heap per idle Shoot, start to ready,",
-                "and requests in steady state, for each landscape size. Run with enough heap for the embedded",
+        description = {"Measures the operator on embedded API servers: for each landscape size the heap",
+                "it keeps per idle Shoot, its start to ready and its requests at rest; then M",
+                "concurrent migrations, their writes, and their throughput against a bare loop",
+                "making the same requests (the floor). Give the JVM heap for the embedded",
                 "garden too, e.g. java -Xmx6g -jar shoot-dualstack-operator.jar bench."})
 final class BenchCommand implements Callable<Integer> {
 
