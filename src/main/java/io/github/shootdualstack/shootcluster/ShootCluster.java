@@ -15,8 +15,7 @@ public interface ShootCluster {
     /**
      * Calls {@code changed} whenever the Nodes, CoreDNS pods or kube-dns Service this cluster's latest
      * observation read change from what it read, until the cluster's client is released; never where
-     * nothing was observed.
-     * Only wakes: what changed is read by the next observation.
+     * nothing was observed. Only wakes: what changed is read by the next observation.
      */
     default void follow(Runnable changed) {
     }

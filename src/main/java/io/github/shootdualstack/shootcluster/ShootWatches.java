@@ -44,10 +44,7 @@ final class ShootWatches implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShootWatches.class);
 
-    /**
-     * What one observation of the shoot cluster read, and the versions it read it at (of the two lists,
-     * and of the Service; none where the Service is missing).
-     */
+    /** What one observation of the shoot cluster read, and the versions of the three lists it read it from. */
     record Observed(String nodesVersion, List<NodeFacts> nodes, String dnsPodsVersion, List<PodFacts> dnsPods,
                     String kubeDnsVersion, ServiceFacts kubeDns) {
     }
