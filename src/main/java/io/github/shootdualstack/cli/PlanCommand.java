@@ -91,7 +91,7 @@ final class PlanCommand implements Callable<Integer> {
         GardenObserver observer = new GardenObserver(client);
         ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, shoots.size())));
         try (ShootClusters clusters = new ShootClusters(client, new Interceptor() { }, allowInsecureShootConnections,
-                UserAgent.of(spec.name()))) {
+                UserAgent.of(spec.name()), ShootClusters.DEFAULT_MAX_RESPONSE_BYTES)) {
             List<Future<Preflight>> looks = new ArrayList<>();
             for (Shoot shoot : shoots) {
                 looks.add(lookers.submit(() -> look(shoot, observer, clusters, settings)));

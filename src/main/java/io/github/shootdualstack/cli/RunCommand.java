@@ -70,6 +70,11 @@ final class RunCommand implements Callable<Integer> {
                     "Without it such a Shoot is shown an error naming its Secret."})
     boolean allowInsecureShootConnections;
 
+    @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
+            description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
+                    "(default: ${DEFAULT-VALUE}). A larger one is cut off and shown on its Shoot; lists are read in pages."})
+    String maxShootResponseSize;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "plain",
             description = "plain or json (default: ${DEFAULT-VALUE}).")
     LogFormat logFormat;
@@ -93,6 +98,9 @@ final class RunCommand implements Callable<Integer> {
         }
         if (httpPort < 0 || httpPort > 65535) {
             problems.add("--http-port " + httpPort + " must be between 0 (any free port) and 65535");
+        }
+        if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
+            problems.add("--max-shoot-response-size " + ShootFilter.shown(maxShootResponseSize) + " must be a size between 64Ki and 1Gi");
         }
         problems.addAll(watched.problems());
         if (leaderElection) {
@@ -124,7 +132,7 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC(), allowInsecureShootConnections);
+                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }

@@ -77,8 +77,10 @@ final class Reports {
             record.setSingleAddressPods(left.singleAddressPods());
             record.setSingleStackServices(left.singleStackServices());
             report += "; " + left.singleAddressPods() + " pods still have one address until they are recreated"
-                    + "; " + left.singleStackServices().size() + " Services are still single-stack until changed"
-                    + (left.singleStackServices().isEmpty() ? "" : ": " + String.join(", ", left.singleStackServices()));
+                    + "; " + left.singleStackServiceCount() + " Services are still single-stack until changed"
+                    + (left.singleStackServices().isEmpty() ? "" : ": " + String.join(", ", left.singleStackServices()))
+                    + (left.singleStackServiceCount() > left.singleStackServices().size()
+                    ? " and " + (left.singleStackServiceCount() - left.singleStackServices().size()) + " more" : "");
         }
         return report;
     }

@@ -23,9 +23,18 @@ public record ShootClusterFacts(List<NodeFacts> nodes, boolean coreDnsDeployment
     }
 
     /**
-     * @param singleAddressPods   pods (not host-network) that have one IP address only
-     * @param singleStackServices {@code namespace/name} of ClusterIP Services with one cluster IP
+     * @param singleAddressPods       pods (not host-network) that have one IP address only
+     * @param singleStackServiceCount ClusterIP Services with one cluster IP
+     * @param singleStackServices     {@code namespace/name} of the first {@link #NAMED_SERVICES} of them: the
+     *                                record and the message stay small in a cluster of thousands
      */
-    public record Report(int singleAddressPods, List<String> singleStackServices) {
+    public record Report(int singleAddressPods, int singleStackServiceCount, List<String> singleStackServices) {
+
+        public static final int NAMED_SERVICES = 50;
+
+        /** A report that names every single-stack Service. */
+        public Report(int singleAddressPods, List<String> singleStackServices) {
+            this(singleAddressPods, singleStackServices.size(), singleStackServices);
+        }
     }
 }

@@ -139,16 +139,26 @@ public final class OperatorMetrics implements AutoCloseable {
         (conflict ? conflicts : failedReconciles).increment();
     }
 
+    /** The response codes the API server sends, each a label value; any other code counts by its class ({@code 3xx}). */
+    private static final java.util.Set<Integer> CODES = java.util.Set.of(101, 200, 201, 202, 204, 400, 401, 403, 404, 405,
+            409, 410, 413, 415, 422, 429, 500, 502, 503, 504);
+    private static final java.util.Set<String> VERBS = java.util.Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+
+    static String code(int code) {
+        return CODES.contains(code) ? String.valueOf(code) : code >= 100 && code < 600 ? code / 100 + "xx" : "other";
+    }
+
     /**
      * Counts every request a client makes, by cluster ({@code garden} or {@code shoot}), verb,
-     * resource ({@link RequestResource}) and response code.
+     * resource ({@link RequestResource}) and response code, each label from a fixed list: what a
+     * shoot's server answers adds no series.
      */
     public Interceptor apiRequests(String cluster) {
         MeterRegistry meters = registry;
         return new Interceptor() {
             @Override
             public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-                count(request, String.valueOf(response.code()));
+                count(request, code(response.code()));
             }
 
             @Override
@@ -158,7 +168,7 @@ public final class OperatorMetrics implements AutoCloseable {
 
             private void count(HttpRequest request, String code) {
                 Counter.builder(PREFIX + "api_requests").description("Requests to the Kubernetes API servers")
-                        .tags("cluster", cluster, "verb", request.method(), "resource", RequestResource.of(request.uri().getRawPath()),
+                        .tags("cluster", cluster, "verb", VERBS.contains(request.method()) ? request.method() : "other", "resource", RequestResource.of(request.uri().getRawPath()),
                                 "code", code)
                         .register(meters).increment();
             }

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.operator;
 
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.shootcluster.ShootClusters;
 
 import java.time.Clock;
 import java.util.Set;
@@ -15,32 +16,43 @@ import java.util.Set;
  * @param allowInsecureShootConnections accept shoot kubeconfigs whose server's certificate is not verified
  *                        ({@code insecure-skip-tls-verify: true}) or that use plain {@code http}: for development
  *                        and the embedded local servers only
+ * @param maxShootResponseBytes the most bytes of one response (or watch event) from a shoot API server
  */
 public record OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration,
                                boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock,
-                               boolean allowInsecureShootConnections) {
+                               boolean allowInsecureShootConnections, long maxShootResponseBytes) {
 
     public static OperatorSettings defaults() {
-        return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false);
+        return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false,
+                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES);
+    }
+
+    public OperatorSettings withMaxShootResponseBytes(long bytes) {
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
+                allowInsecureShootConnections, bytes);
     }
 
     public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes);
     }
 
     public OperatorSettings withMigration(Migration.Settings settings) {
-        return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections);
+        return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
+                maxShootResponseBytes);
     }
 
     public OperatorSettings withClock(Clock newClock) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections,
+                maxShootResponseBytes);
     }
 
     public OperatorSettings withNamespaces(Set<String> watched) {
-        return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections);
+        return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
+                maxShootResponseBytes);
     }
 
     public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections,
+                maxShootResponseBytes);
     }
 }

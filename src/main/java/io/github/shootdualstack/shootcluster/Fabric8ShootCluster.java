@@ -1,12 +1,9 @@
 package io.github.shootdualstack.shootcluster;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
-import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -17,11 +14,9 @@ import io.github.shootdualstack.migration.ShootClusterFacts.PodFacts;
 import io.github.shootdualstack.migration.ShootClusterFacts.ServiceFacts;
 import io.github.shootdualstack.shoot.IpFamily;
 
-import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,16 +33,18 @@ public final class Fabric8ShootCluster implements ShootCluster {
     private final String shootRef;
     private final String secretRef;
     private final ShootWatches watches;
+    private final Listing listing;
     private volatile ShootWatches.Observed observed;
 
     /** @param secretRef the Secret the client's kubeconfig came from, named when the server's certificate is refused */
     public Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef) {
-        this(client, shootRef, secretRef, null);
+        this(client, shootRef, secretRef, null, Listing.DEFAULT);
     }
 
     /** @param watches the watches of this client, which {@link #follow} opens; none to follow nothing */
-    Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef, ShootWatches watches) {
+    Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef, ShootWatches watches, Listing listing) {
         this.client = client;
+        this.listing = listing;
         this.shootRef = shootRef;
         this.secretRef = secretRef;
         this.watches = watches;
@@ -56,34 +53,40 @@ public final class Fabric8ShootCluster implements ShootCluster {
     @Override
     public ShootClusterFacts observe(boolean withReport) {
         return call("read", () -> {
-            NodeList nodeList = client.nodes().list();
-            List<NodeFacts> nodes = nodeList.getItems().stream().map(Fabric8ShootCluster::node).toList();
+            List<NodeFacts> nodes = new ArrayList<>();
+            String nodesVersion = listing.fold("Nodes", options -> client.nodes().list(options), node -> nodes.add(node(node)));
             Deployment coreDns = client.apps().deployments().inNamespace(KUBE_SYSTEM).withName(COREDNS).get();
-            PodList podList = client.pods().inNamespace(KUBE_SYSTEM).withLabel(DNS_LABEL, KUBE_DNS).list();
-            List<PodFacts> dnsPods = podList.getItems().stream().map(Fabric8ShootCluster::dnsPod).filter(Objects::nonNull).toList();
+            List<PodFacts> dnsPods = new ArrayList<>();
+            String dnsPodsVersion = listing.fold("CoreDNS pods", options -> client.pods().inNamespace(KUBE_SYSTEM)
+                    .withLabel(DNS_LABEL, KUBE_DNS).list(options), pod -> Optional.ofNullable(dnsPod(pod)).ifPresent(dnsPods::add));
             // a list of the one Service, for a version to watch from that is the server's now, not the Service's last change
-            ServiceList kubeDnsList = client.services().inNamespace(KUBE_SYSTEM).withField("metadata.name", KUBE_DNS).list();
-            Service kubeDns = kubeDnsList.getItems().isEmpty() ? null : kubeDnsList.getItems().get(0);
-            ServiceFacts kubeDnsFacts = kubeDns == null ? null : service(kubeDns);
-            observed = new ShootWatches.Observed(nodeList.getMetadata().getResourceVersion(), nodes,
-                    podList.getMetadata().getResourceVersion(), dnsPods,
-                    kubeDnsList.getMetadata().getResourceVersion(), kubeDnsFacts);
-            ShootClusterFacts.Report report = null;
-            if (withReport) {
-                int singleAddressPods = (int) client.pods().inAnyNamespace().list().getItems().stream()
-                        .filter(pod -> pod.getSpec() == null || !Boolean.TRUE.equals(pod.getSpec().getHostNetwork()))
-                        .filter(pod -> ips(pod).size() == 1).count();
-                List<String> singleStackServices = new ArrayList<>();
-                for (Service service : client.services().inAnyNamespace().list().getItems()) {
-                    if (singleStack(service)) {
-                        singleStackServices.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
-                    }
-                }
-                report = new ShootClusterFacts.Report(singleAddressPods, List.copyOf(singleStackServices));
-            }
-            return new ShootClusterFacts(nodes, coreDns != null, restartedAt(coreDns), dnsPods,
-                    kubeDnsFacts, report);
+            List<Service> kubeDnsList = new ArrayList<>();
+            String kubeDnsVersion = listing.fold("kube-dns Services", options -> client.services().inNamespace(KUBE_SYSTEM)
+                    .withField("metadata.name", KUBE_DNS).list(options), kubeDnsList::add);
+            ServiceFacts kubeDnsFacts = kubeDnsList.isEmpty() ? null : service(kubeDnsList.get(0));
+            observed = new ShootWatches.Observed(nodesVersion, List.copyOf(nodes), dnsPodsVersion, List.copyOf(dnsPods),
+                    kubeDnsVersion, kubeDnsFacts);
+            return new ShootClusterFacts(List.copyOf(nodes), coreDns != null, restartedAt(coreDns), List.copyOf(dnsPods),
+                    kubeDnsFacts, withReport ? report() : null);
         });
+    }
+
+    /** Pods with one address and single-stack Services, counted page by page: no listing is held whole. */
+    private ShootClusterFacts.Report report() {
+        int[] singleAddressPods = {0};
+        listing.fold("pods", options -> client.pods().inAnyNamespace().list(options), pod -> {
+            if ((pod.getSpec() == null || !Boolean.TRUE.equals(pod.getSpec().getHostNetwork())) && ips(pod).size() == 1) {
+                singleAddressPods[0]++;
+            }
+        });
+        int[] singleStackServices = {0};
+        List<String> named = new ArrayList<>();
+        listing.fold("Services", options -> client.services().inAnyNamespace().list(options), service -> {
+            if (singleStack(service) && singleStackServices[0]++ < ShootClusterFacts.Report.NAMED_SERVICES) {
+                named.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
+            }
+        });
+        return new ShootClusterFacts.Report(singleAddressPods[0], singleStackServices[0], List.copyOf(named));
     }
 
     /** Follows the Nodes, CoreDNS pods and kube-dns Service from the versions this cluster's observation read them at. */
@@ -113,36 +116,19 @@ public final class Fabric8ShootCluster implements ShootCluster {
                         Map.of("op", "add", "path", "/spec/clusterIPs", "value", List.of(ipv4ClusterIP, ipv6ClusterIP))))));
     }
 
+    /**
+     * Runs a request; a failure is named by its kind (an HTTP status, a refused connection, a limit),
+     * never by what the shoot's server sent, and without the client's exception as its cause, whose
+     * message may quote the server's answer.
+     */
     private <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
-        } catch (KubernetesClientException e) {
-            String cause = e.getCode() > 0 ? "HTTP " + e.getCode() + " " + Optional.ofNullable(e.getStatus())
-                    .map(s -> s.getMessage()).orElse(e.getMessage()) : rootMessage(e);
+        } catch (KubernetesClientException | ResponseBounds.Exceeded e) {
             throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
-                    + client.getConfiguration().getMasterUrl() + ": " + cause + (tlsRefused(e)
-                    ? " (the server's certificate is not signed by the CA in certificate-authority-data of " + secretRef + ")" : ""), e);
+                    + client.getConfiguration().getMasterUrl() + ": " + Failures.kind(e) + (Failures.tlsRefused(e)
+                    ? " (the server's certificate is not signed by the CA in certificate-authority-data of " + secretRef + ")" : ""));
         }
-    }
-
-    /** The TLS handshake failed on the server's certificate. */
-    private static boolean tlsRefused(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof javax.net.ssl.SSLHandshakeException || cause instanceof java.security.cert.CertPathBuilderException
-                    || cause instanceof java.security.cert.CertPathValidatorException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        // not past a ConnectException: below it the JDK client has only a ClosedChannelException, which hides the refusal
-        while (root.getCause() != null && root.getCause() != root && !(root instanceof ConnectException)) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static NodeFacts node(Node node) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.internal.SSLUtils;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,12 +28,25 @@ import javax.net.ssl.TrustManager;
 public final class ShootClusters implements AutoCloseable {
 
     public static final String KUBECONFIG_KEY = "kubeconfig";
+    /** The most bytes of one response from a shoot API server, unless the operator is told otherwise. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
+    /** The longest the body of one response from a shoot API server takes after its headers. */
+    static final java.time.Duration RESPONSE_DEADLINE = java.time.Duration.ofSeconds(30);
+    // the JDK client of a shoot follows no redirect: fabric8 would follow one to any host, from https to http, with the credentials
+    private static final HttpClient.Factory NO_REDIRECTS = new JdkHttpClientFactory() {
+        @Override
+        protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+            builder.followRedirects(java.net.http.HttpClient.Redirect.NEVER);
+        }
+    };
     private static final Logger LOG = LoggerFactory.getLogger(ShootClusters.class);
 
     private final KubernetesClient garden;
     private final Interceptor requestCounter;
     private final boolean allowInsecure;
     private final String userAgent;
+    private final ResponseBounds bounds;
+    private final Listing listing;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
     /** A client built from one version of the kubeconfig Secret, and the watches it has open. */
@@ -51,12 +65,24 @@ public final class ShootClusters implements AutoCloseable {
      *                       {@code http} server (development only)
      */
     public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure) {
-        this(garden, requestCounter, allowInsecure, io.github.shootdualstack.garden.UserAgent.VALUE);
+        this(garden, requestCounter, allowInsecure, io.github.shootdualstack.garden.UserAgent.VALUE, DEFAULT_MAX_RESPONSE_BYTES);
     }
 
-    /** As above; the requests to the shoot clusters carry the User-Agent {@code userAgent}. */
-    public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent) {
+    /**
+     * As above; the requests to the shoot clusters carry the User-Agent {@code userAgent}, and a response
+     * (or an event of a watch) of more than {@code maxResponseBytes} is cut off and reported.
+     */
+    public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent,
+                         long maxResponseBytes) {
+        this(garden, requestCounter, allowInsecure, userAgent, maxResponseBytes, RESPONSE_DEADLINE, Listing.DEFAULT);
+    }
+
+    /** As above, with the longest a response's body may take after its headers, and the bounds of a listing (smaller in tests). */
+    ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent,
+                  long maxResponseBytes, java.time.Duration responseDeadline, Listing listing) {
         this.garden = garden;
+        this.listing = listing;
+        this.bounds = new ResponseBounds(maxResponseBytes, responseDeadline);
         this.userAgent = userAgent;
         this.requestCounter = requestCounter;
         this.allowInsecure = allowInsecure;
@@ -71,7 +97,7 @@ public final class ShootClusters implements AutoCloseable {
         try {
             secret = garden.secrets().inNamespace(namespace).withName(secretName).get();
         } catch (KubernetesClientException e) {
-            throw new ShootAccessException("could not read " + secretRef + ": " + Fabric8ShootCluster.rootMessage(e), e);
+            throw new ShootAccessException("could not read " + secretRef + ": " + Failures.kind(e), e);
         }
         if (secret == null) {
             throw new ShootAccessException(secretRef + " not found: it holds the shoot cluster's kubeconfig");
@@ -87,7 +113,7 @@ public final class ShootClusters implements AutoCloseable {
             }
             connection = connections.get(key);
         }
-        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef, connection.watches());
+        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef, connection.watches(), listing);
     }
 
     /** Closes the client of a Shoot that no longer needs one, and its watches. */
@@ -136,9 +162,10 @@ public final class ShootClusters implements AutoCloseable {
         try {
             TrustManager[] trust = ShootKubeconfig.trustManagers(config);
             KeyManager[] keys = trust == null ? null : SSLUtils.keyManagers(config);
-            return new KubernetesClientBuilder().withConfig(config)
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(NO_REDIRECTS)
                     .withHttpClientBuilderConsumer(b -> {
-                        b.addOrReplaceInterceptor("metrics", requestCounter)
+                        b.addOrReplaceInterceptor("bounds", bounds)
+                                .addOrReplaceInterceptor("metrics", requestCounter)
                                 .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor(userAgent))
                                 // straight to the shoot's server: no proxy from the operator's JVM settings
                                 .proxyType(HttpClient.ProxyType.DIRECT);

@@ -71,6 +71,13 @@ public final class ShootKubeconfig {
         } catch (RuntimeException e) {
             // without the cause: the parser's message quotes the input, which holds credentials
             throw refused("is malformed: " + parseProblem(e));
+        } catch (StackOverflowError e) {
+            // the parser recurses per level of nesting: a few hundred KiB of "[[[" exhaust the stack
+            throw refused("is malformed: nested too deeply");
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Error e) {
+            throw refused("is malformed: not a kubeconfig (" + e.getClass().getSimpleName() + ")");
         }
         if (parsed == null) {
             throw refused("is malformed: not a kubeconfig");

@@ -126,7 +126,7 @@ final class ShootWatches implements AutoCloseable {
                 followed.watch = watch.apply(new ListOptionsBuilder().withResourceVersion(version.apply(observed)).build(), followed);
             } catch (KubernetesClientException e) {
                 // no watch: the re-check timer finds the change; the next reconcile tries again, unless refused
-                LOG.debug("Could not watch the {} of the shoot cluster of {}: {}", what, shootRef, Fabric8ShootCluster.rootMessage(e));
+                LOG.debug("Could not watch the {} of the shoot cluster of {}: {}", what, shootRef, Failures.kind(e));
                 synchronized (ShootWatches.this) {
                     refused |= e.getCode() == 401 || e.getCode() == 403 || e.getCode() == 405;
                 }

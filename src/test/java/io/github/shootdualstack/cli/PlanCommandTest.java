@@ -181,7 +181,7 @@ class PlanCommandTest {
                 Map.entry("badrange", "Step 2/7 Infrastructure +Step 2/7 Infrastructure: Infrastructure shoot--dev--badrange/badrange status.networking.nodes"),
                 Map.entry("nosecret", "shoot cluster +Secret garden-dev/nosecret.kubeconfig not found"),
                 Map.entry("withprogram", "shoot cluster +.*Secret garden-dev/withprogram.kubeconfig.*users\\[u\\].user.exec \\(a program to run\\)"),
-                Map.entry("noanswer", "shoot cluster +could not read the shoot cluster of Shoot garden-dev/noanswer at http://127.0.0.1:1/: ConnectException"),
+                Map.entry("noanswer", "shoot cluster +could not read the shoot cluster of Shoot garden-dev/noanswer at http://127.0.0.1:1/: connection refused"),
                 Map.entry("nocoredns", "Step 6/7 CoreDNS +Deployment kube-system/coredns not found in the shoot cluster"),
                 Map.entry("nokubedns", "Step 7/7 KubeDNS +Service kube-system/kube-dns not found in the shoot cluster"));
         for (var entry : expected.entrySet()) {

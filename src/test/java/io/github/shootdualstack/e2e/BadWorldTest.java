@@ -141,7 +141,7 @@ class BadWorldTest {
 
         world.requestDualStack();
 
-        assertBlocked("Step 4/7 Nodes: could not read the shoot cluster of Shoot garden-dev/prod at http://127.0.0.1:1/: ConnectException");
+        assertBlocked("Step 4/7 Nodes: could not read the shoot cluster of Shoot garden-dev/prod at http://127.0.0.1:1/: connection refused");
         assertThat(operatorShootWrites()).isEmpty();
 
         replaceKubeconfigData(secret.getData());

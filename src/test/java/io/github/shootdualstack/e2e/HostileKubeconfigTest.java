@@ -49,6 +49,7 @@ class HostileKubeconfigTest {
             refusedFields.put("tokenFile", "users[shoot].user.tokenFile (a local file)");
             refusedFields.put("client-certificate", "users[shoot].user.client-certificate (a local file)");
             refusedFields.put("certificate-authority", "names a file in clusters[shoot].cluster.certificate-authority");
+            refusedFields.put("nested", "is malformed: nested too deeply");
             for (var form : refusedFields.entrySet()) {
                 world.replaceKubeconfig(hostile(server, form.getKey(), marker));
                 await().atMost(MigrationHarness.TIMEOUT).untilAsserted(() -> {
@@ -89,6 +90,9 @@ class HostileKubeconfigTest {
 
     @SuppressWarnings("unchecked")
     private static String hostile(String server, String form, Path marker) {
+        if (form.equals("nested")) {
+            return "clusters: " + "[".repeat(600 * 1024); // the parser recurses once per level
+        }
         Map<String, Object> config = Serialization.unmarshal(withToken(server), Map.class);
         Map<String, Object> user = new LinkedHashMap<>((Map<String, Object>) ((List<Map<String, Object>>) config.get("users")).get(0).get("user"));
         Map<String, Object> cluster = (Map<String, Object>) ((List<Map<String, Object>>) config.get("clusters")).get(0).get("cluster");

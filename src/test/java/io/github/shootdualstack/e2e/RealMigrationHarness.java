@@ -73,7 +73,7 @@ final class RealMigrationHarness implements AutoCloseable {
         OperatorSettings defaults = OperatorSettings.defaults().withMigration(MigrationHarness.FAST)
                 .withNamespaces(Set.of(landscape.projectNamespace()));
         return new OperatorSettings(defaults.namespaces(), defaults.labelSelector(), defaults.migration(), serverSideApply,
-                defaults.leaderElection(), defaults.clock(), false);
+                defaults.leaderElection(), defaults.clock(), false, defaults.maxShootResponseBytes());
     }
 
     ShootOperator startOperator(Config gardenConfig, OperatorSettings settings) {

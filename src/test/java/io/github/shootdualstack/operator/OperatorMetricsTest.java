@@ -84,6 +84,17 @@ class OperatorMetricsTest {
     }
 
     @Test
+    void responseCodes_areLabelsFromAFixedList_anyOtherCountsByItsClass() {
+        assertThat(OperatorMetrics.code(200)).isEqualTo("200");
+        assertThat(OperatorMetrics.code(422)).isEqualTo("422");
+        assertThat(OperatorMetrics.code(302)).isEqualTo("3xx");
+        assertThat(OperatorMetrics.code(418)).isEqualTo("4xx");
+        assertThat(OperatorMetrics.code(599)).isEqualTo("5xx");
+        assertThat(OperatorMetrics.code(999)).isEqualTo("other");
+        assertThat(OperatorMetrics.code(-1)).isEqualTo("other");
+    }
+
+    @Test
     void failedReconcilesAreCountedByCause_fromZero() {
         assertThat(metrics.scrape()).contains("shoot_dualstack_failed_reconciles_total{cause=\"error\"} 0.0")
                 .contains("shoot_dualstack_failed_reconciles_total{cause=\"conflict\"} 0.0");

@@ -5,7 +5,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The resource label of a request: the resource and subresource, never a namespace or a name. */
+/** The resource label of a request: a resource and subresource of a fixed list, never a namespace, a name or another word. */
 class RequestResourceTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -20,7 +20,10 @@ class RequestResourceTest {
             "/apis/apps/v1/namespaces/kube-system/deployments/coredns, deployments",
             "/api/v1/nodes, nodes",
             "/api/v1/nodes/node-1, nodes",
-            "/api/v1/nodes/node-1/status, nodes/status",
+            "/api/v1/nodes/node-1/status, other",
+            "/api/v1/namespaces/kube-system/configmaps/x, other",
+            "/prefix/api/v1/nodes, none",
+            "/apis/attacker.example/v1/namespaces/x/AKIAFAKEACCESSKEY, other",
             "/api/v1/namespaces, namespaces",
             "/api/v1/namespaces/kube-system, namespaces",
             "/apis/extensions.gardener.cloud/v1alpha1, none",

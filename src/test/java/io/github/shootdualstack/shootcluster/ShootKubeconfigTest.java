@@ -133,6 +133,8 @@ class ShootKubeconfigTest {
                 refusedText("binary garbage", garbage(), "is malformed"),
                 refusedText("10 MB of YAML", "clusters: []\n# " + "x".repeat(10 * 1024 * 1024) + "\n", "is larger than 1024 KiB"),
                 refusedText("a YAML list", "- a\n- b\n", "is malformed: not a kubeconfig"),
+                refusedText("600 KB of nested lists", "clusters: " + "[".repeat(600 * 1024), "is malformed: nested too deeply"),
+                refusedText("nested maps", "clusters: " + "{a: ".repeat(100_000), "is malformed: nested too deeply"),
                 refusedText("YAML with a tab", "clusters:\n\t- name: x\n", "is malformed: not valid YAML at line 2"),
                 refusedText("a string", "\"token: " + TOKEN + "\"", "is malformed: not a kubeconfig"));
     }

@@ -31,7 +31,7 @@ class ShootWatchesTest {
     LocalApiServer server = LocalApiServer.start();
     KubernetesClient client = server.client();
     ShootWatches watches = new ShootWatches(client, "Shoot garden-dev/prod");
-    Fabric8ShootCluster cluster = new Fabric8ShootCluster(client, "Shoot garden-dev/prod", "Secret garden-dev/prod.kubeconfig", watches);
+    Fabric8ShootCluster cluster = new Fabric8ShootCluster(client, "Shoot garden-dev/prod", "Secret garden-dev/prod.kubeconfig", watches, Listing.DEFAULT);
     AtomicInteger wakes = new AtomicInteger();
 
     @BeforeEach
