@@ -158,6 +158,8 @@ public final class ShootClusters implements AutoCloseable {
         config.setConnectionTimeout(5_000);
         config.setRequestTimeout(10_000);
         config.setRequestRetryBackoffLimit(0);
+        // watches as plain HTTP responses, which the response bounds see; a WebSocket's messages they would not
+        config.setOnlyHttpWatches(true);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
         try {
             TrustManager[] trust = ShootKubeconfig.trustManagers(config);

@@ -60,7 +60,7 @@ class HostileShootServerTest {
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
                 write(out, "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":[", sent);
-                for (long i = 0; sent.get() < 64 * LIMIT; i++) {
+                for (long i = 0; sent.get() < 256 * LIMIT; i++) {
                     write(out, "{\"metadata\":{\"name\":\"node-" + i + "\"},\"spec\":{\"podCIDR\":\"10.0.0.0/24\"}},", sent);
                 }
             } catch (IOException clientWentAway) {
@@ -72,7 +72,7 @@ class HostileShootServerTest {
                 .hasMessage("could not read the shoot cluster of Shoot garden-dev/prod at " + url(hostile)
                         + ": it sent a response larger than 256 KiB (--max-shoot-response-size)");
         // the operator stopped reading soon after the limit, long before the server would have stopped sending
-        assertThat(sent.get()).isLessThan(16 * LIMIT);
+        assertThat(sent.get()).as("bytes sent before the operator stopped reading (socket buffers included)").isLessThan(32 * LIMIT);
     }
 
     @Test
@@ -141,6 +141,39 @@ class HostileShootServerTest {
         assertThatThrownBy(() -> clusters.of(shoot).observe(false)).isInstanceOf(ShootAccessException.class)
                 .hasMessageEndingWith(": it sent a listing of Nodes in more than 100 pages");
         assertThat(pages).hasValue(100);
+    }
+
+    @Test
+    void watchEventThatNeverEnds_isCutOffAtTheLimit() throws Exception {
+        AtomicLong sent = new AtomicLong();
+        java.util.concurrent.CountDownLatch cut = new java.util.concurrent.CountDownLatch(1);
+        serve("/api/v1/nodes", exchange -> {
+            if (!String.valueOf(exchange.getRequestURI().getRawQuery()).contains("watch=true")) {
+                respond(exchange, 200, "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}");
+                return;
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                write(out, "{\"type\":\"ADDED\",\"object\":{\"kind\":\"Node\",\"metadata\":{\"name\":\"", sent);
+                while (sent.get() < 256 * LIMIT) {
+                    write(out, "n".repeat(1024), sent);
+                }
+            } catch (IOException clientWentAway) {
+                cut.countDown();
+            }
+        });
+        serve("/api/v1/namespaces/kube-system/pods", exchange -> respond(exchange, 200,
+                "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}"));
+        serve("/api/v1/namespaces/kube-system/services", exchange -> respond(exchange, 200,
+                "{\"kind\":\"ServiceList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"7\"},\"items\":[]}"));
+        ShootCluster cluster = clusters.of(shoot);
+        cluster.observe(false);
+
+        cluster.follow(() -> { });
+
+        assertThat(cut.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("the watch was cut off").isTrue();
+        assertThat(sent.get()).as("bytes sent before the operator stopped reading (socket buffers included)").isLessThan(32 * LIMIT);
     }
 
     private void serve(String path, HttpHandler handler) {
