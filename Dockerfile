@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # The operator's image, the one the Helm chart defaults to:
 #   docker build -t ghcr.io/shoot-dualstack/shoot-dualstack-operator:<version> .
-# builds the jar in the first stage. To package the very jar that `mvn -B verify` has just tested
-# (target/shoot-dualstack-operator.jar), take it from the build context instead:
+# builds the jars in the first stage and takes the image's, target/shoot-dualstack-operator.jar: run,
+# plan and status, without the demo (target/shoot-dualstack-operator-demo.jar stays out). To package
+# the very jar that `mvn -B verify` has just tested, take it from the build context instead:
 #   mvn -B verify && docker build --build-arg JAR_FROM=context -t ... .
 # `mvn -B verify jib:build` builds the same image without Docker (see deploy/README.md).
 ARG JAR_FROM=build

@@ -173,3 +173,24 @@ Different selectors are taken as disjoint: the chart cannot know the Shoots' lab
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* "true" when extraArgs pass --allow-insecure-shoot-connections, in any form (=true, =false). */}}
+{{- define "sdo.insecureShootConnections" -}}
+{{- $found := false }}
+{{- range .Values.extraArgs }}
+{{- if regexMatch "^--allow-insecure-shoot-connections(=.*)?$" (trim .) }}
+{{- $found = true }}
+{{- end }}
+{{- end }}
+{{- $found }}
+{{- end }}
+
+{{/*
+Refuses --allow-insecure-shoot-connections in extraArgs unless development.allowInsecureShootConnections
+says the garden is a development one: extraArgs would otherwise carry the flag into production unnoticed.
+*/}}
+{{- define "sdo.checkDevelopment" -}}
+{{- if and (eq (include "sdo.insecureShootConnections" .) "true") (not .Values.development.allowInsecureShootConnections) }}
+{{- fail "extraArgs: --allow-insecure-shoot-connections makes the operator accept shoot kubeconfigs with insecure-skip-tls-verify: true or a plain http server, which is for development gardens only: set development.allowInsecureShootConnections: true to pass it" }}
+{{- end }}
+{{- end }}

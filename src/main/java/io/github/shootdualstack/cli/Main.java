@@ -3,19 +3,28 @@ package io.github.shootdualstack.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar shoot-dualstack-operator.jar <command>}. */
+/** {@code java -jar shoot-dualstack-operator.jar <command>}: the commands the image runs. */
 @Command(name = "shoot-dualstack-operator", mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Migrates Gardener-style Shoot clusters from IPv4-only to dual-stack (IPv4 + IPv6).",
-        subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    public static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+    /**
+     * The operator's commands, then {@code more} (the demo jar adds its own), then {@code help}. The
+     * settings below reach only the commands added before them, so every command is added first.
+     */
+    public static CommandLine commandLine(Object... more) {
+        CommandLine commandLine = new CommandLine(new Main());
+        for (Object command : more) {
+            commandLine.addSubcommand(command);
+        }
+        return commandLine.addSubcommand(new CommandLine.HelpCommand())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .registerConverter(java.time.Duration.class, text -> {
                     try {
                         return Durations.parse(text);

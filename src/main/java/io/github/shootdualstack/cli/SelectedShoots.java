@@ -26,7 +26,7 @@ final class SelectedShoots extends ShootFilter {
             description = "The garden's kubeconfig (default: $KUBECONFIG, ~/.kube/config, or the in-cluster config).")
     java.nio.file.Path kubeconfig;
 
-    /** The garden as the demo and tests hand it over; takes precedence over the options. */
+    /** The garden as tests hand it over; takes precedence over the options. */
     io.fabric8.kubernetes.client.Config gardenConfig;
 
     @Parameters(paramLabel = "SHOOT", arity = "0..*",

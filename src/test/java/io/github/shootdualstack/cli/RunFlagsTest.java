@@ -8,7 +8,7 @@ import java.io.StringWriter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Impossible flag values of {@code run} and {@code demo} are refused at start, before anything connects, with a message naming the flag. */
+/** Impossible flag values of {@code run} are refused at start, before anything connects, with a message naming the flag. */
 class RunFlagsTest {
 
     @ParameterizedTest(name = "{0}")
@@ -36,20 +36,5 @@ class RunFlagsTest {
 
         assertThat(exit).as("a usage error").isEqualTo(2);
         assertThat(err.toString()).contains(message).doesNotContain("Exception");
-    }
-
-    @ParameterizedTest(name = "demo {0}")
-    @CsvSource(delimiter = '|', value = {
-            "--pools=0        | --pools 0 must be between 1 and 26",
-            "--nodes=-3       | --nodes -3 must be between 1 and 250",
-            "--timeout=0s     | --timeout PT0S must be between 1s and 1h",
-    })
-    void demo_impossibleValue_refusedBeforeAnythingStarts(String flag, String message) {
-        StringWriter err = new StringWriter();
-
-        int exit = Main.commandLine().setErr(new PrintWriter(err)).execute("demo", flag);
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains(message);
     }
 }

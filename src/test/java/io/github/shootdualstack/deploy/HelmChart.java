@@ -42,6 +42,15 @@ final class HelmChart {
                 .withValuesFile(values).call());
     }
 
+    /**
+     * What {@code helm install} prints for the defaults overridden by these values, its notes among it,
+     * with every run of white space made one space, so that a sentence matches across line breaks.
+     */
+    static String notes(String valuesYaml) {
+        return withValuesFile(valuesYaml, values -> new Helm(DIR).install().withName(RELEASE).withNamespace(NAMESPACE)
+                .withValuesFile(values).dryRun().clientOnly().call().getOutput()).replaceAll("\\s+", " ");
+    }
+
     /** What {@code use} makes of a values file with this text, which exists only meanwhile. */
     static <T> T withValuesFile(String valuesYaml, Function<Path, T> use) {
         Path values = null;

@@ -1,4 +1,4 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;

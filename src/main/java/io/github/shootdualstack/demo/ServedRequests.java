@@ -1,4 +1,4 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;

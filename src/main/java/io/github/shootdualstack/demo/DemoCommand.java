@@ -1,10 +1,12 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.cli.Main;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.ExtensionsConfig;
+import io.github.shootdualstack.local.Kubeconfigs;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.local.LocalProvider;
@@ -20,8 +22,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
 /**
@@ -96,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
         LocalLandscape landscape = builder.build();
         out.printf("Starting an embedded garden and shoot API server: Shoot %s/%s, %d nodes in %d pools%n",
                 landscape.projectNamespace(), landscape.shootName(), landscape.nodeCount(), pools);
+        Path kubeconfig = Files.createTempFile("demo-garden-", ".kubeconfig");
         try (LocalApiServer garden = LocalApiServer.start();
              LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(speed.extensionDelay),
                      new ShootClusterSimulator.Config(speed.machineDelay, speed.machineDelay), List.of(landscape));
@@ -105,11 +112,12 @@ final class DemoCommand implements Callable<Integer> {
                      .withAllowInsecureShootConnections(true));
              DemoTimeline timeline = new DemoTimeline(out, garden.client(), local.shootClient(landscape), landscape)) {
             operator.start();
+            Files.writeString(kubeconfig, Kubeconfigs.forServer("garden", garden.url()));
             KubernetesClient client = garden.client();
             var shoot = client.resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
 
             out.println("\n$ shoot-dualstack-operator plan --allow-insecure-shoot-connections");
-            show(out, garden, "plan", "--allow-insecure-shoot-connections");
+            show(out, kubeconfig, "plan", "--allow-insecure-shoot-connections");
             out.println();
             timeline.note("you", "set spec.networking.ipFamilies to [IPv4, IPv6]");
             shoot.edit(s -> {
@@ -131,17 +139,16 @@ final class DemoCommand implements Callable<Integer> {
             timeline.summary(record, local.simulator(landscape).coreDnsRollouts(), operator.metrics());
             String ref = landscape.projectNamespace() + "/" + landscape.shootName();
             out.println("\n$ shoot-dualstack-operator status " + ref);
-            show(out, garden, "status", ref);
+            show(out, kubeconfig, "status", ref);
             return 0;
+        } finally {
+            Files.deleteIfExists(kubeconfig);
         }
     }
 
-    /** Runs a read-only command of this jar against the embedded garden, as a user would run it. */
-    private static void show(PrintStream out, LocalApiServer garden, String... args) {
-        CommandLine command = Main.commandLine().setOut(new java.io.PrintWriter(out, true));
-        Object subcommand = command.getSubcommands().get(args[0]).getCommand();
-        SelectedShoots selected = subcommand instanceof PlanCommand plan ? plan.selected : ((StatusCommand) subcommand).selected;
-        selected.gardenConfig = garden.client().getConfiguration();
-        command.execute(args);
+    /** Runs a read-only command of the operator's against the embedded garden, as a user would: with a kubeconfig. */
+    private static void show(PrintStream out, Path kubeconfig, String... args) {
+        Main.commandLine().setOut(new PrintWriter(out, true))
+                .execute(Stream.concat(Stream.of(args), Stream.of("--kubeconfig", kubeconfig.toString())).toArray(String[]::new));
     }
 }

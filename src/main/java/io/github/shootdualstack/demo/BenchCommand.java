@@ -1,4 +1,4 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -11,6 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +29,7 @@ import java.util.concurrent.Callable;
                 "it keeps per idle Shoot, its start to ready and its requests at rest; then M",
                 "concurrent migrations, their writes, and their throughput against a bare loop",
                 "making the same requests (the floor). Give the JVM heap for the embedded",
-                "garden too, e.g. java -Xmx6g -jar shoot-dualstack-operator.jar bench."})
+                "garden too, e.g. java -Xmx6g -jar shoot-dualstack-operator-demo.jar bench."})
 final class BenchCommand implements Callable<Integer> {
 
     private static final double MIB = 1024 * 1024;
@@ -48,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "JVM options of the measured operator process (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
+    @Option(names = "--operator-jar", paramLabel = "FILE",
+            description = "The jar the measured operator process runs, the image's (default: shoot-dualstack-operator.jar beside this jar).")
+    Path operatorJar;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +67,11 @@ final class BenchCommand implements Callable<Integer> {
                 || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--shoots must be between 0 and 100000, --migrations between 0 and 500, --steady between 0s and 1h");
+        }
+        Path jar = operatorJar != null ? operatorJar : OperatorProcess.defaultJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "the operator's jar " + jar + " is missing: build it with mvn package, or name it with --operator-jar");
         }
         ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
         PrintStream out = System.out;
@@ -77,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
                 BenchGarden.populate(garden.client(), filled, shoots - filled, created -> out.printf("  %,d Shoots created%n", created));
                 filled = shoots;
                 out.printf("  filled in %.1f s; starting the operator (%s)%n", (System.nanoTime() - fill) / 1e9, String.join(" ", jvmOptions));
-                results.add(idle(garden, shoots, out));
+                results.add(idle(jar, garden, shoots, out));
             }
         }
         out.println();
@@ -127,8 +138,8 @@ final class BenchCommand implements Callable<Integer> {
      * own, as a user sizing the chart would see it: its heap after a full GC, its RSS, the time from its
      * start to ready, and the requests it makes at rest, all read from outside (its /metrics, jcmd, /proc).
      */
-    private Idle idle(LocalApiServer garden, int shoots, PrintStream out) throws Exception {
-        try (OperatorProcess operator = OperatorProcess.start(garden.url(), jvmOptions)) {
+    private Idle idle(Path jar, LocalApiServer garden, int shoots, PrintStream out) throws Exception {
+        try (OperatorProcess operator = OperatorProcess.start(jar, garden.url(), jvmOptions)) {
             double ready = operator.awaitReady(Duration.ofMinutes(5));
             out.printf(Locale.ROOT, "  ready %.1f s after its start; waiting for the first reconcile of every Shoot%n", ready);
             operator.awaitReconciled(shoots, Duration.ofMinutes(10));

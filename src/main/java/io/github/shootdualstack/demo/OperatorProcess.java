@@ -1,9 +1,10 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import io.github.shootdualstack.local.Kubeconfigs;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,10 +18,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The operator's {@code run} command in a JVM of its own against a garden at a URL, measured from
- * outside: its readiness and metrics by HTTP, a full GC by {@code jcmd}, its RSS from {@code /proc}.
+ * The operator's {@code run} command, from the jar the image holds, in a JVM of its own against a
+ * garden at a URL, measured from outside: its readiness and metrics by HTTP, a full GC by
+ * {@code jcmd}, its RSS from {@code /proc}.
  */
 final class OperatorProcess implements AutoCloseable {
+
+    /** The image's jar, as the build names it. */
+    static final String JAR = "shoot-dualstack-operator.jar";
 
     private static final Pattern PORT = Pattern.compile("on port (\\d+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -36,14 +41,26 @@ final class OperatorProcess implements AutoCloseable {
         this.started = started;
     }
 
-    static OperatorProcess start(String gardenUrl, List<String> jvmOptions) throws IOException {
+    /**
+     * Where the build puts the image's jar: beside the demo jar, or beside the classes folder when the
+     * bench runs from the build's classes.
+     */
+    static Path defaultJar() {
+        try {
+            return Path.of(OperatorProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .resolveSibling(JAR);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static OperatorProcess start(Path jar, String gardenUrl, List<String> jvmOptions) throws IOException {
         Path dir = Files.createTempDirectory("bench-operator-");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, Kubeconfigs.forServer("garden", gardenUrl));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--http-port", "0",
-                "--allow-insecure-shoot-connections"));
+        command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", "0", "--allow-insecure-shoot-connections"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         long started = System.nanoTime();

@@ -1,14 +1,18 @@
-package io.github.shootdualstack.cli;
+package io.github.shootdualstack.demo;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The README's first command: the demo migrates its Shoot and says what happened. */
+/** The README's first command: the demo migrates its Shoot and says what happened; impossible flags stop it first. */
 class DemoCommandTest {
 
     @Test
@@ -18,7 +22,7 @@ class DemoCommandTest {
         int exitCode;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exitCode = Main.commandLine().execute("demo", "--speed", "fast", "--pools", "2", "--nodes", "2");
+            exitCode = DemoMain.commandLine().execute("demo", "--speed", "fast", "--pools", "2", "--nodes", "2");
         } finally {
             System.setOut(original);
         }
@@ -43,5 +47,20 @@ class DemoCommandTest {
                 .containsPattern("Step 7/7 KubeDNS +\\S+ +- +\\S+ +\\d+s")
                 .containsPattern("Normal +DualStackMigrationCompleted +1 +dual-stack migration to \\[IPv4, IPv6\\] completed");
         assertThat(output.stripTrailing()).endsWith("still single-stack until changed: default/kubernetes, app/web, app/api");
+    }
+
+    @ParameterizedTest(name = "demo {0}")
+    @CsvSource(delimiter = '|', value = {
+            "--pools=0        | --pools 0 must be between 1 and 26",
+            "--nodes=-3       | --nodes -3 must be between 1 and 250",
+            "--timeout=0s     | --timeout PT0S must be between 1s and 1h",
+    })
+    void demo_impossibleValue_refusedBeforeAnythingStarts(String flag, String message) {
+        StringWriter err = new StringWriter();
+
+        int exit = DemoMain.commandLine().setErr(new PrintWriter(err)).execute("demo", flag);
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains(message);
     }
 }
