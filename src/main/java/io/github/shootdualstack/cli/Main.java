@@ -25,6 +25,8 @@ public final class Main {
         }
         return commandLine.addSubcommand(new CommandLine.HelpCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
+                // arguments are what the command line says: "@file" names no file of flags to read
+                .setExpandAtFiles(false)
                 .registerConverter(java.time.Duration.class, text -> {
                     try {
                         return Durations.parse(text);

@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
             problems.add("--http-port " + httpPort + " must be between 0 (any free port) and 65535");
         }
         if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
-            problems.add("--max-shoot-response-size " + ShootFilter.shown(maxShootResponseSize) + " must be a size between 64Ki and 1Gi");
+            problems.add("--max-shoot-response-size \"" + ShootFilter.shown(maxShootResponseSize) + "\" must be a size between 64Ki and 1Gi");
         }
         problems.addAll(watched.problems());
         if (leaderElection) {

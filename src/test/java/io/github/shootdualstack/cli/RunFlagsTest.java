@@ -25,6 +25,9 @@ class RunFlagsTest {
             "--namespace=                    | --namespace \"\" is not a namespace name",
             "--selector=a;rm -rf /           | --selector \"a;rm -rf /\" is not a label selector",
             "--leader-election-name=Not/Valid | --leader-election-name \"Not/Valid\" is not a Lease name",
+            "--max-shoot-response-size=1Ki   | --max-shoot-response-size \"1Ki\" must be a size between 64Ki and 1Gi",
+            "--max-shoot-response-size=lots  | --max-shoot-response-size \"lots\" must be a size between 64Ki and 1Gi",
+            "--max-shoot-response-size=2Ti   | --max-shoot-response-size \"2Ti\" must be a size between 64Ki and 1Gi",
     })
     void impossibleValue_refusedAtStart_namingTheFlag(String flag, String message) {
         StringWriter err = new StringWriter();
@@ -36,5 +39,16 @@ class RunFlagsTest {
 
         assertThat(exit).as("a usage error").isEqualTo(2);
         assertThat(err.toString()).contains(message).doesNotContain("Exception");
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAtFileArgument_isNotReadForFlags(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path flags = java.nio.file.Files.writeString(dir.resolve("flags"), "--allow-insecure-shoot-connections\n");
+        StringWriter err = new StringWriter();
+
+        int exit = Main.commandLine().setErr(new PrintWriter(err)).execute("run", "@" + flags);
+
+        assertThat(exit).as("a usage error: the file is not read").isEqualTo(2);
+        assertThat(err.toString()).contains("Unmatched argument").contains("@" + flags);
     }
 }
