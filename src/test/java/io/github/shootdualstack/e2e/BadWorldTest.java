@@ -206,6 +206,25 @@ class BadWorldTest {
     }
 
     @Test
+    void networkSpecLeftWithoutItsTrigger_whileTheOperatorWasDown_isTriggered_andCompletesWithOneCoreDnsRollout() {
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+        world.stopOperator();
+        // what an operator killed between the Network's spec and its trigger (or an older one whose trigger
+        // was refused) leaves behind: the families written, the generation ahead, nothing asking the CNI to act
+        GenericKubernetesResource network = extension(ExtensionKind.NETWORK).edit(n -> {
+            n.<Map<String, Object>>get("spec").put("ipFamilies", List.of("IPv4", "IPv6"));
+            return n;
+        });
+        assertThat(network.getMetadata().getAnnotations()).doesNotContainKey(ExtensionKind.OPERATION_ANNOTATION);
+        world.startOperator();
+
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+        assertThat((Object) extension(ExtensionKind.NETWORK).get().get("status", "ipFamilies")).isEqualTo(List.of("IPv4", "IPv6"));
+    }
+
+    @Test
     void networkSpecAndTriggerRefusedWithAConflict_isRetried_inOneWrite_andCompletesWithOneCoreDnsRollout() {
         world.garden.server().expect().patch().withPath(networkPath())
                 .andReturn(409, new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
