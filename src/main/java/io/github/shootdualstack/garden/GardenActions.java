@@ -3,6 +3,7 @@ package io.github.shootdualstack.garden;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.shoot.Shoot;
 
@@ -33,12 +34,15 @@ public final class GardenActions {
     }
 
     /**
-     * Sets the Network's families (a JSON patch: a list is replaced, never merged) and triggers it.
+     * Sets the Network's families and triggers it in one request: written apart, a write refused or an
+     * operator stopped between them would leave a new generation that no extension reconciles. Read
+     * first, so that the request fits the Network as it is; when it changed in between, the request is
+     * refused with 409 and the reconcile retried.
      */
     public void enableNetwork(String namespace, String name, List<String> ipFamilies) {
-        ExtensionKind.NETWORK.in(garden).inNamespace(namespace).withName(name)
-                .patch(Patches.JSON, Patches.body(List.of(Map.of("op", "add", "path", "/spec/ipFamilies", "value", ipFamilies))));
-        trigger(ExtensionKind.NETWORK, namespace, name);
+        Resource<GenericKubernetesResource> network = ExtensionKind.NETWORK.in(garden).inNamespace(namespace).withName(name);
+        Patches.addWithAnnotation(network, network.require(), "/spec/ipFamilies", ipFamilies,
+                ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE);
     }
 
     /**

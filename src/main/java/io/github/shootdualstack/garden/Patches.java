@@ -72,6 +72,37 @@ public final class Patches {
         return resource.subresource("status").patch(JSON, json(operations));
     }
 
+    /**
+     * Adds {@code value} at {@code path} and the annotation {@code key: annotation} in one request, so
+     * that neither lands without the other (an extension's spec change and the trigger that makes it
+     * reconcile it: extensions react to the annotation, not to a new generation). Built on the object
+     * as read: the annotation goes into its annotations map, or, when it has none, as a new map (an
+     * {@code add} into a missing map fails on a real API server, and one of the whole map would drop
+     * the others); either is right only for that version, so the patch carries the resourceVersion
+     * read, and the API server (the mock alike) refuses it with 409 Conflict when the object changed
+     * since. A list at {@code path} is replaced, never merged.
+     *
+     * @return the object as stored afterwards
+     * @throws KubernetesClientException when the object does not exist, changed since it was read (409), or the write fails
+     */
+    public static <T extends HasMetadata> T addWithAnnotation(Resource<T> resource, T read, String path, Object value,
+                                                              String key, String annotation) {
+        return resource.patch(JSON, json(addWithAnnotation(read, path, value, key, annotation)));
+    }
+
+    /** The operations {@link #addWithAnnotation(Resource, HasMetadata, String, Object, String, String)} sends. */
+    static List<Map<String, Object>> addWithAnnotation(HasMetadata read, String path, Object value, String key, String annotation) {
+        Map<String, String> annotations = read.getMetadata().getAnnotations();
+        // the model reads a missing map as an empty one; an empty map, if one is stored, loses nothing when replaced
+        Map<String, Object> annotate = annotations == null || annotations.isEmpty()
+                ? operation("add", "/metadata/annotations", Map.of(key, annotation))
+                : operation("add", "/metadata/annotations/" + escape(key), annotation);
+        return List.of(
+                operation("replace", "/metadata/resourceVersion", read.getMetadata().getResourceVersion()),
+                operation("add", path, value),
+                annotate);
+    }
+
     /** Removes an annotation the object was just read with. */
     public static <T extends HasMetadata> T removeAnnotation(Resource<T> resource, String annotation) {
         return resource.patch(JSON,

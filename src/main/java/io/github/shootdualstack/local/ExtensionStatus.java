@@ -19,11 +19,6 @@ final class ExtensionStatus {
     private ExtensionStatus() {
     }
 
-    /** Triggered by the annotation, or its spec changed since the extension last looked. */
-    static boolean needsReconcile(GenericKubernetesResource resource) {
-        return hasReconcileAnnotation(resource) || generation(resource) > observedGeneration(resource);
-    }
-
     static boolean hasReconcileAnnotation(GenericKubernetesResource resource) {
         Map<String, String> annotations = resource.getMetadata().getAnnotations();
         return annotations != null

@@ -33,11 +33,14 @@ import java.util.function.Consumer;
  * The local extension controllers for Infrastructure, ControlPlane and Network, honouring
  * Gardener's extension contract against the garden's API server.
  *
- * <p>A resource is reconciled when it carries {@code gardener.cloud/operation: reconcile} or its
- * {@code metadata.generation} is ahead of {@code status.observedGeneration}. The controller removes
- * the annotation and reports {@code Processing}; after the configured delay it reports
- * {@code Succeeded} with the generation observed and no {@code lastError}, or {@code Error} with
- * a {@code lastError}, or (stuck) nothing at all. On success the Infrastructure gets its
+ * <p>A resource is reconciled when it carries {@code gardener.cloud/operation: reconcile}, and, when
+ * the controller first sees it (at its start), also when its last operation did not succeed: as
+ * Gardener's extension controllers do (their default predicates), never merely because its
+ * {@code metadata.generation} moved ahead of {@code status.observedGeneration}, so a spec written
+ * without the annotation waits for one. The controller removes the annotation and reports
+ * {@code Processing}; after the configured delay it reports {@code Succeeded} with the generation
+ * observed and no {@code lastError}, or {@code Error} with a {@code lastError}, or (stuck) nothing
+ * at all. On success the Infrastructure gets its
  * {@code status.networking} (see {@link InfrastructureNetworking}), the Network
  * {@code status.ipFamilies = spec.ipFamilies}; the ControlPlane has nothing to do.
  *
@@ -163,7 +166,7 @@ public final class LocalExtensions implements AutoCloseable {
             return;
         }
         GenericKubernetesResource fresh = read(key, () -> consider(key, alsoUnsuccessful));
-        if (fresh != null && (ExtensionStatus.needsReconcile(fresh)
+        if (fresh != null && (ExtensionStatus.hasReconcileAnnotation(fresh)
                 || alsoUnsuccessful && !LastOperation.STATE_SUCCEEDED.equals(ExtensionStatus.state(fresh)))) {
             begin(key, fresh);
         }

@@ -46,7 +46,7 @@ public sealed interface Action {
         }
     }
 
-    /** Set {@code Network.spec.ipFamilies} to the target families and trigger the Network. */
+    /** Set {@code Network.spec.ipFamilies} to the target families and trigger the Network, in one write. */
     record EnableDualStackNetwork(List<String> ipFamilies) implements Action {
         @Override
         public void handBy(Handler handler) {

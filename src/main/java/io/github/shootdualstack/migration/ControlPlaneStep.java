@@ -1,5 +1,6 @@
 package io.github.shootdualstack.migration;
 
+import java.time.Instant;
 import java.util.List;
 
 /** Step 3: a ControlPlane reconcile is triggered; done when it succeeded after the Infrastructure's. */
@@ -16,14 +17,15 @@ final class ControlPlaneStep implements StepUnit {
         if (!controlPlane.exists()) {
             return Outcome.blocked(controlPlane.ref() + " not found");
         }
+        // a trigger now is the reconcile after the Infrastructure: its success completes the step
+        List<Action> trigger = List.of(new Action.Trigger(Extension.CONTROL_PLANE));
+        Instant after = look.garden().infrastructure().lastUpdateTime();
         if (controlPlane.failed()) {
-            // the retry is the reconcile after the Infrastructure: its success completes the step
-            return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane,
-                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), look.garden().infrastructure().lastUpdateTime());
+            return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane, trigger, after);
         }
-        String standing = ExtensionSteps.standing(look, controlPlane);
+        Outcome standing = ExtensionSteps.standing(look, controlPlane, trigger, after);
         if (standing != null) {
-            return Outcome.blocked(standing);
+            return standing;
         }
         return ExtensionSteps.controlPlaneAfter(look, controlPlane, look.garden().infrastructure());
     }

@@ -39,6 +39,15 @@ public record ExtensionFacts(String kind, String namespace, String name, boolean
     }
 
     /**
+     * Behind: it has not caught up with its generation, and no trigger waits nor is it processing. Its
+     * spec changed without the trigger (extensions reconcile on the trigger, never on a new generation),
+     * or it has just taken the trigger away and not yet said Processing.
+     */
+    public boolean behind() {
+        return exists && !atWork() && observedGeneration < generation;
+    }
+
+    /**
      * Ready, and its last operation ended not before {@code mark}, a time of the extensions' own
      * clocks (another extension's last update, say): "reconciled after", never judged against the
      * operator's clock.

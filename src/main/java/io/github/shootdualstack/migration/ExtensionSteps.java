@@ -19,9 +19,13 @@ final class ExtensionSteps {
         if (extension.failed()) {
             return new StepUnit.Preview(plan, extension.failure(), null);
         }
-        if (extension.busy()) {
-            return new StepUnit.Preview(plan, null, extension.ref() + " is reconciling (" + (extension.triggerPending()
-                    ? "a trigger is pending" : extension.state() == null ? "not caught up with its generation" : extension.state()) + ")");
+        if (extension.behind()) {
+            return new StepUnit.Preview(plan, null, extension.ref()
+                    + " has not reconciled its latest generation and no trigger is pending: the step triggers it");
+        }
+        if (extension.atWork()) {
+            return new StepUnit.Preview(plan, null, extension.ref() + " is reconciling ("
+                    + (extension.triggerPending() ? "a trigger is pending" : extension.state()) + ")");
         }
         return StepUnit.Preview.clear(plan);
     }
@@ -31,9 +35,25 @@ final class ExtensionSteps {
      * last triggered it (nothing remembered, as after a restart: due at once) and not while a trigger waits.
      */
     static Outcome retry(Look look, String problem, ExtensionFacts extension, List<Action> trigger, Instant mark) {
-        boolean due = (look.triggeredAt() == null || !look.now().isBefore(look.triggeredAt().plus(look.backoff())))
-                && !extension.triggerPending();
-        return due ? new Outcome.Blocked(problem, trigger, mark) : Outcome.blocked(problem);
+        return due(look) && !extension.triggerPending() ? new Outcome.Blocked(problem, trigger, mark) : Outcome.blocked(problem);
+    }
+
+    /**
+     * An extension behind its generation is to be triggered: extensions reconcile on the trigger, never
+     * on a new generation, so a spec written without one (by a writer stopped or refused between the
+     * two, or by another controller) would be waited for for ever. Not before the back-off since the
+     * operator last triggered this step's extensions (nothing remembered, as after a restart: at once):
+     * one that has just taken the trigger away may not report Processing yet, and is given that long;
+     * if it was so, the repeated trigger costs one reconcile more. One that succeeded for its
+     * generation is never behind, so this never triggers it again.
+     */
+    static boolean behindAndDue(Look look, ExtensionFacts extension) {
+        return extension.behind() && due(look);
+    }
+
+    /** The back-off has passed since the operator last triggered the step's extensions, or it remembers no trigger. */
+    private static boolean due(Look look) {
+        return look.triggeredAt() == null || !look.now().isBefore(look.triggeredAt().plus(look.backoff()));
     }
 
     /**
@@ -41,15 +61,19 @@ final class ExtensionSteps {
      * remembers for this step about this extension still stands, as it is: were it replaced by a wait,
      * each retry would report it anew (another event, two status writes), and the back-off, which grows
      * with the problem's age, would never grow. Judged on the operator's memory and the extension,
-     * never on the Shoot's last operation, which another controller may rewrite.
+     * never on the Shoot's last operation, which another controller may rewrite. One behind its
+     * generation is triggered meanwhile when that is due ({@link #behindAndDue}), the problem standing.
      *
-     * @return the standing problem, or {@code null} when none stands for this extension
+     * @return the standing problem, with the trigger when due; {@code null} when none stands for this extension
      */
-    static String standing(Look look, ExtensionFacts extension) {
+    static Outcome standing(Look look, ExtensionFacts extension, List<Action> trigger, Instant mark) {
         Migration.Problem problem = look.memory().problem();
         boolean stands = look.triggeredAt() != null && problem != null && problem.step() == look.step()
                 && problem.cause().startsWith(extension.ref() + " ") && extension.busy();
-        return stands ? problem.cause() : null;
+        if (!stands) {
+            return null;
+        }
+        return behindAndDue(look, extension) ? new Outcome.Blocked(problem.cause(), trigger, mark) : Outcome.blocked(problem.cause());
     }
 
     /**
@@ -61,7 +85,8 @@ final class ExtensionSteps {
      * second may have run before it); one that remembers nothing (restarted) takes a control plane
      * that ended not before {@code before} as done. Once triggered, it is waited for: an extension that
      * has just taken the trigger away may not report Processing yet; only a trigger that went
-     * unanswered for the longest back-off is repeated.
+     * unanswered for the longest back-off is repeated. One behind its generation is triggered once the
+     * back-off has passed ({@link #behindAndDue}).
      */
     static Outcome controlPlaneAfter(Look look, ExtensionFacts controlPlane, ExtensionFacts before) {
         Instant mark = look.mark();
@@ -73,10 +98,10 @@ final class ExtensionSteps {
         }
         String waiting = String.format(CONTROL_PLANE_WAITING, controlPlane.ref());
         boolean unanswered = mark == null || look.triggeredAt() == null || look.triggeredLongAgo();
-        if (!controlPlane.ready() || before.lastUpdateTime() == null || !unanswered) {
-            return Outcome.waiting(waiting);
-        }
-        return new Outcome.Waiting(waiting, List.of(new Action.Trigger(Extension.CONTROL_PLANE)), before.lastUpdateTime());
+        boolean trigger = controlPlane.ready() && before.lastUpdateTime() != null && unanswered
+                || behindAndDue(look, controlPlane);
+        return trigger ? new Outcome.Waiting(waiting, List.of(new Action.Trigger(Extension.CONTROL_PLANE)), before.lastUpdateTime())
+                : Outcome.waiting(waiting);
     }
 
     /** The addresses, each checked; a malformed one is a problem that names where it stands. */

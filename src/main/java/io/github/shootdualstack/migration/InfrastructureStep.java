@@ -59,16 +59,17 @@ final class InfrastructureStep implements StepUnit {
         if (infra.failed()) {
             return ExtensionSteps.retry(look, infra.failure(), infra, trigger, mark);
         }
-        String standing = ExtensionSteps.standing(look, infra);
+        Outcome standing = ExtensionSteps.standing(look, infra, trigger, mark);
         if (standing != null) {
-            return Outcome.blocked(standing);
+            return standing;
         }
         if (infra.readyAfter(look.mark())) {
             return ExtensionSteps.retry(look, infra.ref() + " succeeded but reports no IPv6 range in status.networking.nodes",
                     infra, trigger, mark);
         }
         boolean unanswered = infra.ready() && look.triggeredLongAgo();
-        return unanswered ? new Outcome.Waiting(waiting, trigger, mark) : Outcome.waiting(waiting);
+        return unanswered || ExtensionSteps.behindAndDue(look, infra) ? new Outcome.Waiting(waiting, trigger, mark)
+                : Outcome.waiting(waiting);
     }
 
     @Override

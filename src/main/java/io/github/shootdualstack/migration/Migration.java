@@ -93,6 +93,8 @@ public final class Migration {
     private Step announced;
     private Instant windowLiftedAt;
     private Problem problem;
+    // the Shoot's reconcile operation let the migration out of the window in this reconcile: to remove
+    private boolean reconcileOperationTaken;
 
     private Migration(Input in) {
         this.in = in;
@@ -146,7 +148,7 @@ public final class Migration {
                 return processing(current, "waiting for the maintenance window " + window, window.untilNextBegin(in.now()));
             }
             // the user asked for it: the migration runs outside the window for as long as the operator remembers
-            actions.add(new Action.RemoveShootOperation(Extension.OPERATION_RECONCILE));
+            reconcileOperationTaken = true;
             windowLiftedAt = in.now();
         }
         if (starting) {
@@ -426,7 +428,14 @@ public final class Migration {
     }
 
     private Decision decision(Step step, Duration recheck, Observation observe) {
-        return new Decision(step, List.copyOf(actions), status, List.copyOf(events), recheck, observe,
+        List<Action> all = new ArrayList<>(actions);
+        if (reconcileOperationTaken) {
+            // last: were a write it let through refused, or the operator stopped before it, the request would
+            // be gone with nothing done and the operator's memory of it lost; left on the Shoot, it lifts the
+            // window again on the next reconcile
+            all.add(new Action.RemoveShootOperation(Extension.OPERATION_RECONCILE));
+        }
+        return new Decision(step, List.copyOf(all), status, List.copyOf(events), recheck, observe,
                 new Memory(triggeredAt, marks, announced, windowLiftedAt, problem));
     }
 }

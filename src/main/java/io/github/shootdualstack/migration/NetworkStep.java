@@ -3,6 +3,7 @@ package io.github.shootdualstack.migration;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.IpFamily;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -30,23 +31,28 @@ final class NetworkStep implements StepUnit {
         if (!look.target().equals(garden.networkSpecFamilies())) {
             return new Outcome.Waiting(waitingNetwork, List.of(new Action.EnableDualStackNetwork(look.target())), null);
         }
+        List<Action> triggerNetwork = List.of(new Action.Trigger(Extension.NETWORK));
+        List<Action> triggerControlPlane = List.of(new Action.Trigger(Extension.CONTROL_PLANE));
+        boolean networkDone = network.ready() && look.target().equals(garden.networkStatusFamilies());
+        // a control plane triggered once the Network runs the target reconciles after it: its success completes the step
+        Instant controlPlaneAfter = networkDone ? network.lastUpdateTime() : null;
         if (network.failed()) {
-            return ExtensionSteps.retry(look, network.failure(), network, List.of(new Action.Trigger(Extension.NETWORK)), null);
+            return ExtensionSteps.retry(look, network.failure(), network, triggerNetwork, null);
         }
         if (controlPlane.failed()) {
-            // a retry once the Network runs the target is the reconcile after it: its success completes the step
-            boolean networkDone = network.ready() && look.target().equals(garden.networkStatusFamilies());
-            return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane,
-                    List.of(new Action.Trigger(Extension.CONTROL_PLANE)), networkDone ? network.lastUpdateTime() : null);
+            return ExtensionSteps.retry(look, controlPlane.failure(), controlPlane, triggerControlPlane, controlPlaneAfter);
         }
-        for (ExtensionFacts retried : List.of(network, controlPlane)) {
-            String standing = ExtensionSteps.standing(look, retried);
-            if (standing != null) {
-                return Outcome.blocked(standing);
-            }
+        Outcome standing = ExtensionSteps.standing(look, network, triggerNetwork, null);
+        if (standing == null) {
+            standing = ExtensionSteps.standing(look, controlPlane, triggerControlPlane, controlPlaneAfter);
         }
-        if (!(network.ready() && look.target().equals(garden.networkStatusFamilies()))) {
-            return Outcome.waiting(waitingNetwork);
+        if (standing != null) {
+            return standing;
+        }
+        if (!networkDone) {
+            // its families written without their trigger (by a write cut short) would otherwise never be reconciled
+            return ExtensionSteps.behindAndDue(look, network) ? new Outcome.Waiting(waitingNetwork, triggerNetwork, null)
+                    : Outcome.waiting(waitingNetwork);
         }
         return ExtensionSteps.controlPlaneAfter(look, controlPlane, network);
     }

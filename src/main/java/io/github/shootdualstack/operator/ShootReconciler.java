@@ -290,7 +290,14 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
-     * Carries out the decision's actions in order; every kind of action has its method here.
+     * Carries out the decision's actions in order; every kind of action has its method here. A failed
+     * write ends the reconcile (the decision's memory is then not kept), and an operator may stop
+     * between two writes: the next reconcile decides again from the world as the written actions left
+     * it, so what was not written is decided again, and what was is not repeated or repeated as a
+     * no-op. A Cluster synced without the Infrastructure trigger after it gets the trigger then (it
+     * follows from the Infrastructure's state, not from the sync); pools rolled without the Shoot's
+     * annotation removed are patched again with the same value, which rolls nothing. Only an
+     * extension's spec change needs its trigger in the same write ({@link GardenActions#enableNetwork}).
      *
      * @return the Shoot as the actions left it: with the operation annotation removed, that write (also
      *         cached, so that a reconcile right after it, woken by the re-check timer before the watch

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
@@ -204,6 +205,43 @@ class BadWorldTest {
         assertCompletesWithOneCoreDnsRollout();
     }
 
+    @Test
+    void networkSpecLeftWithoutItsTrigger_whileTheOperatorWasDown_isTriggered_andCompletesWithOneCoreDnsRollout() {
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+        world.stopOperator();
+        // what an operator killed between the Network's spec and its trigger (or an older one whose trigger
+        // was refused) leaves behind: the families written, the generation ahead, nothing asking the CNI to act
+        GenericKubernetesResource network = extension(ExtensionKind.NETWORK).edit(n -> {
+            n.<Map<String, Object>>get("spec").put("ipFamilies", List.of("IPv4", "IPv6"));
+            return n;
+        });
+        assertThat(network.getMetadata().getAnnotations()).doesNotContainKey(ExtensionKind.OPERATION_ANNOTATION);
+        world.startOperator();
+
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+        assertThat((Object) extension(ExtensionKind.NETWORK).get().get("status", "ipFamilies")).isEqualTo(List.of("IPv4", "IPv6"));
+    }
+
+    @Test
+    void networkSpecAndTriggerRefusedWithAConflict_isRetried_inOneWrite_andCompletesWithOneCoreDnsRollout() {
+        world.garden.server().expect().patch().withPath(networkPath())
+                .andReturn(409, new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
+                        .withMessage("Operation cannot be fulfilled on networks.extensions.gardener.cloud \"prod\":"
+                                + " the object has been modified; please apply your changes to the latest version and try again")
+                        .build())
+                .once();
+
+        world.requestDualStack();
+        rollAllWorkers();
+
+        assertCompletesWithOneCoreDnsRollout();
+        List<RequestLog.Request> networkWrites = world.gardenRequests.writesSince(gardenStart, RequestLog.byOperator()).stream()
+                .filter(write -> write.path().equals(networkPath())).toList();
+        assertThat(networkWrites).as("the refused write of the families with their trigger, and its retry").hasSize(2);
+    }
+
     // --- the shoot cluster -----------------------------------------------------------------
 
     @Test
@@ -336,6 +374,11 @@ class BadWorldTest {
 
     private void replaceKubeconfigData(Map<String, String> data) {
         world.replaceKubeconfigData(data);
+    }
+
+    private String networkPath() {
+        return "/apis/extensions.gardener.cloud/v1alpha1/namespaces/" + world.landscape.technicalNamespace()
+                + "/networks/" + world.landscape.shootName();
     }
 
     private Resource<GenericKubernetesResource> extension(ExtensionKind kind) {

@@ -151,6 +151,28 @@ class RolloutAndWindowTest {
     }
 
     @Test
+    void reconcileOperationWhoseTriggerIsRefused_isNotConsumed_andStillLiftsTheWindow() {
+        confineRolloutsToTheWindow();
+        world.startOperator(at("2024-05-06T10:00:00Z"));
+        world.requestDualStack();
+        await().atMost(TIMEOUT).until(world::lastOperation, last -> last != null && WAITING_FOR_THE_WINDOW.equals(last.getDescription()));
+        // the Infrastructure trigger the operation lets through is refused once, as by a conflict
+        world.garden.server().expect().patch()
+                .withPath("/apis/extensions.gardener.cloud/v1alpha1/namespaces/shoot--dev--prod/infrastructures/prod")
+                .andReturn(409, new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
+                        .withMessage("the object has been modified").build())
+                .once();
+
+        world.annotate(OPERATION, "reconcile");
+
+        world.rollWorkers("*");
+        world.awaitCompleted();
+        assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).doesNotContainKey(OPERATION);
+        assertThat(world.simulator().coreDnsRollouts()).isEqualTo(1);
+    }
+
+    @Test
     void insideTheMaintenanceWindow_theMigrationRunsUnasked() {
         confineRolloutsToTheWindow();
         world.startOperator(at("2024-05-06T21:30:00Z"));

@@ -8,7 +8,7 @@ final class WriteBound {
 
     static int forMigration(int nodes, int pools, int coreDnsPods) {
         int extensionWrites = 1 /* Cluster sync */ + 1 /* Infrastructure */ + 1 /* ControlPlane */
-                + 2 /* Network spec + trigger */ + 1 /* ControlPlane */;
+                + 1 /* Network spec with its trigger */ + 1 /* ControlPlane */;
         int rollout = pools + 1 /* MachineDeployments + removing the annotation */;
         int shootWrites = 1 /* coredns */ + 1 /* kube-dns */;
         int statusWrites = 1 /* start */ + 6 /* each step's end */ + (nodes + 1) /* node count */

@@ -63,7 +63,8 @@ class LocalLandscapeTest {
         for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
             GenericKubernetesResource resource = kind.in(client).inNamespace("shoot--dev--demo").withName("demo").get();
             assertThat(ExtensionStatus.state(resource)).as(kind.kind()).isEqualTo("Succeeded");
-            assertThat(ExtensionStatus.needsReconcile(resource)).as(kind.kind()).isFalse();
+            assertThat(ExtensionStatus.hasReconcileAnnotation(resource)).as(kind.kind()).isFalse();
+            assertThat(ExtensionStatus.observedGeneration(resource)).as(kind.kind()).isEqualTo(ExtensionStatus.generation(resource));
         }
         GenericKubernetesResource infrastructure = ExtensionKind.INFRASTRUCTURE.in(client)
                 .inNamespace("shoot--dev--demo").withName("demo").get();

@@ -61,9 +61,10 @@ class LocalProviderTest {
         KubernetesClient shoot = local.shootClient(migrated);
         await().atMost(Duration.ofSeconds(10)).until(() -> shoot.nodes().list().getItems().stream()
                 .allMatch(node -> node.getSpec().getPodCIDRs().size() == 2));
-        // step 5: the CNI runs IPv6
+        // step 5: the CNI runs IPv6 (the spec and its trigger in one write)
         ExtensionKind.NETWORK.in(client).inNamespace(namespace).withName("demo").edit(network -> {
             asMap(network.get("spec")).put("ipFamilies", List.of("IPv4", "IPv6"));
+            network.getMetadata().setAnnotations(Map.of(ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE));
             return network;
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> Fields.strings(extension(ExtensionKind.NETWORK, namespace),

@@ -195,8 +195,10 @@ class ShootClusterSimulatorTest {
         changeMachineTemplate("worker-b");
         await().atMost(Duration.ofSeconds(10)).until(() -> shoot.nodes().list().getItems().stream()
                 .allMatch(node -> node.getSpec().getPodCIDRs().size() == 2));
+        // the families and their trigger in one write, as the operator writes them
         ExtensionKind.NETWORK.in(client).inNamespace(NAMESPACE).withName("demo").edit(network -> {
             asMap(network.get("spec")).put("ipFamilies", List.of("IPv4", "IPv6"));
+            network.getMetadata().setAnnotations(Map.of(ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE));
             return network;
         });
         await().atMost(Duration.ofSeconds(10)).until(() -> Fields.strings(

@@ -133,6 +133,48 @@ class BadInputTest {
         assertThat(status.getConstraints()).extracting(Condition::getType).contains(OTHER_CONSTRAINT);
     }
 
+    static Arguments behind(String name, Step step, Consumer<World> change, Action... expected) {
+        return Arguments.of(name, step, change, List.of(expected));
+    }
+
+    /** Extension resources whose generation is ahead of the one they observed, each a minute into its step. */
+    static Stream<Arguments> behindTheirGeneration() {
+        return Stream.of(
+                behind("a Network whose families were written without their trigger", Step.NODES, w -> {
+                    w.networkSpecFamilies = World.DUAL;
+                    w.network.specChanged();
+                    w.allNodesMigrated();
+                }, new Action.Trigger(Extension.NETWORK)),
+                behind("that Network with a trigger pending", Step.NODES, w -> {
+                    w.networkSpecFamilies = World.DUAL;
+                    w.network.specChanged().triggered();
+                    w.allNodesMigrated();
+                }),
+                behind("that Network at work", Step.NODES, w -> {
+                    w.networkSpecFamilies = World.DUAL;
+                    w.network.specChanged().processes();
+                    w.allNodesMigrated();
+                }),
+                behind("a Network that succeeded for its generation and still runs IPv4", Step.NETWORK, w -> w.network.succeeds()),
+                behind("an Infrastructure that took its trigger away unanswered, its spec changed", Step.INFRASTRUCTURE,
+                        w -> w.infrastructure.takesTheTrigger().specChanged(), new Action.Trigger(Extension.INFRASTRUCTURE)),
+                behind("a ControlPlane that succeeded for an older generation", Step.CONTROL_PLANE,
+                        w -> w.controlPlane.succeeds().specChanged(), new Action.Trigger(Extension.CONTROL_PLANE)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("behindTheirGeneration")
+    void behindItsGeneration_isTriggeredOnlyWithNothingPendingOrAtWork(String name, Step step, Consumer<World> change,
+                                                                        List<Action> expected) {
+        World world = World.ipv4Shoot().walkTo(step);
+        change.accept(world.later(60));
+
+        Decision decision = world.decide();
+
+        assertThat(decision.actions()).isEqualTo(expected);
+        assertThat(decision.status().getLastOperation().getState()).isEqualTo(LastOperation.STATE_PROCESSING);
+    }
+
     /** Another controller's status: a field the operator does not model, and a constraint of its own. */
     private static void keepOthersFields(World world) {
         ShootStatus status = world.status() == null ? new ShootStatus() : world.status();

@@ -70,11 +70,26 @@ class ControlPlaneStepTest {
     }
 
     @Test
-    void controlPlaneSucceededButNotCaughtUpWithItsGeneration_keepsWaiting() {
+    void controlPlaneBehindItsGeneration_isTriggeredAfterTheBackoff_thenWaitedFor_andDoneOnceItCaughtUp() {
         World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
-        world.later(30).controlPlane.succeeds().specChanged();
+        // a new generation written without a trigger: nothing would reconcile it
+        world.later(10).controlPlane.succeeds().specChanged();
 
-        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasNoActions().isProcessing(25, WAITING);
+        assertThat(world.reconcile()).as("10s after the trigger").isAt(Step.CONTROL_PLANE).hasNoActions().isProcessing(25, WAITING);
+        world.later(20);
+        assertThat(world.reconcile()).as("30s after the trigger").hasActions(new Trigger(Extension.CONTROL_PLANE));
+        assertThat(world.later(600).reconcile()).as("the trigger pending").hasNoActions();
+        world.later(5).controlPlane.succeeds();
+        assertThat(world.reconcile()).isAt(Step.NODES).hasNoActions();
+    }
+
+    @Test
+    void restartedOperator_aControlPlaneBehindItsGeneration_isTriggeredAtOnce() {
+        World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
+        world.later(10).controlPlane.succeeds().specChanged();
+        world.memory = Migration.Memory.NONE;
+
+        assertThat(world.decide()).isAt(Step.CONTROL_PLANE).hasActions(new Trigger(Extension.CONTROL_PLANE));
     }
 
     @Test

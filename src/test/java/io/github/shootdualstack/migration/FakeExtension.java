@@ -47,6 +47,12 @@ final class FakeExtension {
         return this;
     }
 
+    /** The controller took the trigger away and has not said Processing yet. */
+    FakeExtension takesTheTrigger() {
+        triggerPending = false;
+        return this;
+    }
+
     FakeExtension fails(String error) {
         triggerPending = false;
         state = "Error";

@@ -63,6 +63,36 @@ class InfrastructureStepTest {
     }
 
     @Test
+    void behindItsGenerationAfterItsTrigger_isTriggeredAgainAfterTheBackoff_andDoneOnceItAllocatesIpv6() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(10).infrastructure.succeeds().specChanged(); // a new generation, no trigger: nothing would reconcile it
+
+        assertThat(world.reconcile()).as("10s after the trigger").isAt(Step.INFRASTRUCTURE).hasNoActions().isProcessing(10, WAITING);
+        world.later(20);
+        assertThat(world.reconcile()).as("30s after the trigger").hasActions(TRIGGER).isProcessing(10, WAITING);
+        assertThat(world.later(600).reconcile()).as("the trigger pending").hasNoActions();
+        world.later(5).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE);
+    }
+
+    @Test
+    void retryEndsBehindANewGeneration_isTriggeredAgainAfterTheBackoff_itsProblemStanding() {
+        World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
+        world.later(10).infrastructure.fails("quota exceeded for routes");
+        String blocked = "Step 2/7 Infrastructure: Infrastructure shoot--dev--prod/prod failed: quota exceeded for routes";
+        world.reconcile();
+        world.later(20).reconcile();
+        world.later(5).infrastructure.processes();
+        world.reconcile();
+        // the retry ended, and meanwhile its spec changed without a trigger
+        world.later(5).infrastructure.succeeds().specChanged();
+
+        assertThat(world.reconcile()).as("within the back-off").hasNoActions().hasNoEvents().isBlocked(10, blocked);
+        world.later(300);
+        assertThat(world.reconcile()).as("after the longest back-off").hasActions(TRIGGER).hasNoEvents().isBlocked(10, blocked);
+    }
+
+    @Test
     void restartedWhileTheInfrastructureIsAtWork_aReconcileThatEndsWithoutIpv6_isTriggeredThen() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(5).infrastructure.processes();

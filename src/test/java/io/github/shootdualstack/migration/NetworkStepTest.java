@@ -76,6 +76,39 @@ class NetworkStepTest {
     }
 
     @Test
+    void familiesWrittenWithoutTheirTrigger_restartedOperator_triggersTheNetworkAtOnce_thenNotWhileItWorksNorOnceItSucceeded() {
+        World world = World.ipv4Shoot().walkTo(Step.NODES);
+        // what an operator stopped between the families and their trigger left: a generation nothing reconciles
+        world.networkSpecFamilies = DUAL;
+        world.network.specChanged();
+        world.later(30).allNodesMigrated().memory = Migration.Memory.NONE;
+
+        assertThat(world.reconcile()).isAt(Step.NETWORK).hasActions(new Trigger(Extension.NETWORK)).isProcessing(60, WAITING_NETWORK);
+        assertThat(world.later(60).reconcile()).as("the trigger pending").hasNoActions();
+        world.later(5).network.processes();
+        assertThat(world.later(60).reconcile()).as("the CNI at work").hasNoActions();
+        world.later(5).networkRunsDualStack();
+        assertThat(world.reconcile()).as("succeeded for its generation: only the control plane follows")
+                .hasActions(new Trigger(Extension.CONTROL_PLANE)).isProcessing(60, WAITING_CONTROL_PLANE);
+    }
+
+    @Test
+    void triggerTakenAwayButNotAnswered_isGivenTheBackoffToSayProcessing_thenTriggeredAgain_butNotOnceItSucceeded() {
+        World world = World.ipv4Shoot().walkTo(Step.NETWORK);
+        world.later(10).network.takesTheTrigger();
+
+        assertThat(world.reconcile()).as("10s after the trigger: it may be about to say Processing").hasNoActions()
+                .isProcessing(60, WAITING_NETWORK);
+        world.later(20);
+        assertThat(world.reconcile()).as("30s after the trigger").hasActions(new Trigger(Extension.NETWORK));
+        assertThat(world.record().getSteps().get(3).getTriggeredAt()).isEqualTo("2024-05-06T10:03:30Z");
+
+        world.later(30).network.succeeds();
+        assertThat(world.later(3600).reconcile()).as("succeeded for its generation, though it still runs IPv4").hasNoActions()
+                .isProcessing(60, WAITING_NETWORK);
+    }
+
+    @Test
     void networkFailed_isBlockedWithItsError_andRetriedAfterBackoff() {
         World world = World.ipv4Shoot().walkTo(Step.NETWORK);
         world.controlPlane.succeeds();
