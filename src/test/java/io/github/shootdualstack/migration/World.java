@@ -232,7 +232,7 @@ final class World {
     }
 
     GardenFacts gardenFacts() {
-        return new GardenFacts(infrastructure.facts(), new LinkedHashMap<>(infrastructureNetworking), controlPlane.facts(),
+        return new GardenFacts(TECHNICAL_NAMESPACE, infrastructure.facts(), new LinkedHashMap<>(infrastructureNetworking), controlPlane.facts(),
                 network.facts(), networkSpecFamilies, networkStatusFamilies, clusterName, clusterFamilies, new TreeMap<>(pools));
     }
 
