@@ -319,7 +319,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         Action.Handler handler = new Action.Handler() {
             @Override
             public void syncCluster(Action.SyncCluster action) {
-                gardenActions.syncCluster(action.clusterName(), shoot);
+                gardenActions.syncCluster(action.clusterName(), shoot.getMetadata().getUid(), action.ipFamilies());
             }
 
             @Override

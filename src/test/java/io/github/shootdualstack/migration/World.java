@@ -275,8 +275,8 @@ final class World {
 
     private void perform(List<Action> actions) {
         for (Action action : actions) {
-            if (action instanceof Action.SyncCluster) {
-                clusterFamilies = IpFamily.effective(shoot.getSpec().getNetworking().getIpFamilies());
+            if (action instanceof Action.SyncCluster sync) {
+                clusterFamilies = sync.ipFamilies();
             } else if (action instanceof Action.Trigger trigger) {
                 extension(ExtensionKind.of(trigger.extension())).triggered();
             } else if (action instanceof Action.EnableDualStackNetwork enable) {
