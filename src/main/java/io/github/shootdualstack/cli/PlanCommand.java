@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.github.shootdualstack.garden.GardenObserver;
+import io.github.shootdualstack.garden.TechnicalNamespaceException;
 import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.Preflight;
@@ -129,6 +130,8 @@ final class PlanCommand implements Callable<Integer> {
             return Preflight.of(new Migration.Input(shoot, gardenFacts, facts, problem, clock.instant(), settings));
         } catch (KubernetesClientException e) {
             return Preflight.unobserved(namespace + "/" + name, "could not read its extension resources: " + ErrorMessages.of(e));
+        } catch (TechnicalNamespaceException e) {
+            return Preflight.unobserved(namespace + "/" + name, e.getMessage());
         }
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * networking, maintenance window and hibernation, none of its status but what the operator owns or
  * reads (its own two constraints, the last operation, the networking, the technical ID, the record);
  * of an extension resource, its identity and a Network's IP families. A write never starts from a
- * cached object: a status write patches the Shoot read afresh, and the Cluster sync reads it whole.
+ * cached object: a status write patches the Shoot read afresh.
  */
 public final class CachedObjects {
 

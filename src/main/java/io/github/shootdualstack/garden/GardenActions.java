@@ -46,19 +46,18 @@ public final class GardenActions {
     }
 
     /**
-     * Replaces {@code Cluster.spec.shoot} with a copy of the Shoot, as provider extensions read it: the
-     * whole Shoot, read for it (the cache keeps only what the operator reads), without its managedFields.
+     * Sets {@code spec.shoot.spec.networking.ipFamilies} in the Cluster, where provider extensions read a
+     * Shoot's families (Gardener's provider-local does, for the Infrastructure and the machines), and
+     * nothing else of the Shoot's copy: a change of the spec that is not reconciled yet (workers,
+     * versions) reaches the providers with the Shoot's own reconcile, in its maintenance window, not
+     * with the migration. The patch tests the copy's UID first, so that the check that the Cluster holds
+     * this Shoot and the write are one request: a Cluster that holds another Shoot is answered with 422
+     * and left as it is.
      */
-    public void syncCluster(String clusterName, Shoot shoot) {
-        Shoot full = garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
-                .withName(shoot.getMetadata().getName()).get();
-        if (full == null) {
-            return; // deleted meanwhile: nothing to copy
-        }
-        full.getMetadata().setManagedFields(null);
-        Object copy = Serialization.jsonMapper().convertValue(full, Map.class);
-        ExtensionKind.CLUSTER.in(garden).withName(clusterName)
-                .patch(Patches.JSON, Patches.body(List.of(Map.of("op", "add", "path", "/spec/shoot", "value", copy))));
+    public void syncCluster(String clusterName, String shootUid, List<String> ipFamilies) {
+        ExtensionKind.CLUSTER.in(garden).withName(clusterName).patch(Patches.JSON, Patches.body(List.of(
+                Map.of("op", "test", "path", "/spec/shoot/metadata/uid", "value", shootUid),
+                Map.of("op", "add", "path", "/spec/shoot/spec/networking/ipFamilies", "value", ipFamilies))));
     }
 
     /** Changes the pod template of the pools' MachineDeployments, which rolls their nodes. */

@@ -21,17 +21,27 @@ import java.util.TreeMap;
 public final class GardenObserver {
 
     private final KubernetesClient garden;
+    private final Projects projects;
 
     public GardenObserver(KubernetesClient garden) {
         this.garden = garden;
+        this.projects = new Projects(garden);
     }
 
+    /**
+     * The garden side of the Shoot, read in its technical namespace once that is shown to be its own
+     * (nothing of another project's is read into the facts the decision and the Shoot's status are made of).
+     *
+     * @throws TechnicalNamespaceException when it cannot be shown: the reconcile then writes nothing
+     */
     public GardenFacts observe(Shoot shoot) {
-        String namespace = TechnicalNamespace.of(shoot);
+        TechnicalNamespace technical = TechnicalNamespace.of(shoot, projects.of(shoot));
+        String namespace = technical.name();
+        GenericKubernetesResource cluster = ExtensionKind.CLUSTER.in(garden).withName(namespace).get();
+        technical.requireOwnCluster(cluster, shoot);
         String name = shoot.getMetadata().getName();
         GenericKubernetesResource infrastructure = get(ExtensionKind.INFRASTRUCTURE, namespace, name);
         GenericKubernetesResource network = get(ExtensionKind.NETWORK, namespace, name);
-        GenericKubernetesResource cluster = ExtensionKind.CLUSTER.in(garden).withName(namespace).get();
         Map<String, Integer> pools = new TreeMap<>();
         for (GenericKubernetesResource deployment : ExtensionKind.MACHINE_DEPLOYMENT.in(garden).inNamespace(namespace).list().getItems()) {
             Map<String, String> labels = deployment.getMetadata().getLabels();
@@ -45,7 +55,7 @@ public final class GardenObserver {
         for (String field : List.of("nodes", "pods", "services", "egressCIDRs")) {
             networking.put(field, strings(infrastructure == null ? null : infrastructure.get("status", "networking", field)));
         }
-        return new GardenFacts(
+        return new GardenFacts(namespace,
                 facts(ExtensionKind.INFRASTRUCTURE, namespace, name, infrastructure), networking,
                 facts(ExtensionKind.CONTROL_PLANE, namespace, name, get(ExtensionKind.CONTROL_PLANE, namespace, name)),
                 facts(ExtensionKind.NETWORK, namespace, name, network),

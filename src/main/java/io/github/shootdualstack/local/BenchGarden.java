@@ -4,10 +4,11 @@ import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
-import io.github.shootdualstack.garden.TechnicalNamespace;
+import io.github.shootdualstack.garden.Projects;
 import io.github.shootdualstack.shoot.Shoot;
 
 import java.io.IOException;
@@ -40,6 +41,9 @@ public final class BenchGarden {
 
     /** Creates {@code count} idle Shoots, numbered from {@code first}, with their extension resources; {@code progress} hears every 1,000th. */
     public static void populate(KubernetesClient garden, int first, int count, IntConsumer progress) {
+        for (int project = 0; project < PROJECTS; project++) {
+            createProjectNamespace(garden, "bench" + project);
+        }
         Shoot template = Serialization.unmarshal(manifest(), Shoot.class);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicInteger done = new AtomicInteger();
@@ -70,10 +74,20 @@ public final class BenchGarden {
         }
     }
 
+    /** {@code garden-<project>}, labelled with its project as Gardener labels a project namespace. */
+    private static void createProjectNamespace(KubernetesClient garden, String project) {
+        String name = "garden-" + project;
+        if (garden.namespaces().withName(name).get() == null) {
+            garden.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name)
+                    .withLabels(Map.of(Projects.LABEL, project)).endMetadata().build()).create();
+        }
+    }
+
     private static void create(KubernetesClient garden, Shoot template, int index) {
-        String namespace = "garden-bench" + (index % PROJECTS);
+        String project = "bench" + (index % PROJECTS);
+        String namespace = "garden-" + project;
         String name = "shoot-" + index;
-        String technical = TechnicalNamespace.derive(namespace, name);
+        String technical = "shoot--" + project + "--" + name;
         Shoot shoot = Serialization.clone(template);
         shoot.getMetadata().setNamespace(namespace);
         shoot.getMetadata().setName(name);

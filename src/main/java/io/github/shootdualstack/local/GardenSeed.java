@@ -1,6 +1,7 @@
 package io.github.shootdualstack.local;
 
 import io.github.shootdualstack.garden.Patches;
+import io.github.shootdualstack.garden.Projects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -39,8 +40,9 @@ final class GardenSeed {
     }
 
     Result create(String kubeconfig) {
-        ensureNamespace(landscape.projectNamespace());
-        ensureNamespace(landscape.technicalNamespace());
+        // labelled with its project, as Gardener labels a project namespace: the operator reads the project there
+        ensureNamespace(landscape.projectNamespace(), Map.of(Projects.LABEL, landscape.project()));
+        ensureNamespace(landscape.technicalNamespace(), Map.of());
         Shoot shoot = createShoot();
         createKubeconfigSecret(kubeconfig);
         createCluster(shoot);
@@ -56,9 +58,10 @@ final class GardenSeed {
         return new Result(shoot, hashes);
     }
 
-    private void ensureNamespace(String name) {
+    private void ensureNamespace(String name, Map<String, String> labels) {
         if (garden.namespaces().withName(name).get() == null) {
-            garden.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+            garden.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).withLabels(labels)
+                    .endMetadata().build()).create();
         }
     }
 
@@ -91,6 +94,7 @@ final class GardenSeed {
                 "metadata", Map.of("name", "local")));
         spec.put("seed", Map.of("apiVersion", Shoot.GROUP + "/" + Shoot.VERSION, "kind", "Seed",
                 "metadata", Map.of("name", "local")));
+        // the Shoot as stored, with its UID, as gardenlet copies it: the operator writes only a Cluster that holds its Shoot
         spec.put("shoot", Serialization.jsonMapper().convertValue(shoot, Map.class));
         ExtensionKind.CLUSTER.in(garden).resource(new GenericKubernetesResourceBuilder()
                 .withApiVersion(ExtensionKind.CLUSTER.apiVersion())

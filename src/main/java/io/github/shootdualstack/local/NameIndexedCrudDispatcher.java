@@ -45,6 +45,7 @@ import java.util.concurrent.Executors;
  * side of every informer's start); one from no version, or version 0, starts with every object as ADDED.
  * An event is the stored JSON as it is, not read into a model and written out again. A list with a
  * {@code limit} is served in pages with a continue token, from the list as it was at its first page.
+ * A list of Projects by {@code spec.namespace} is answered as gardener-apiserver answers it.
  */
 final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
@@ -89,6 +90,10 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     public MockResponse handleGet(String path) {
         if (path.contains("watch=true")) {
             return new MockResponse().withWebSocketUpgrade(new Watch(attributeExtractor.fromPath(path), since(path)));
+        }
+        String projectNamespace = projectNamespaceSelected(path);
+        if (projectNamespace != null) {
+            return projectsWithNamespace(projectNamespace);
         }
         AttributeSet query = attributeExtractor.fromPath(path);
         String name = single(query, NAME);
@@ -264,6 +269,36 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
             snapshots.remove(continued.substring(0, colon));
         }
         return listResponse(items.subList(from, to), snapshot.version(), next);
+    }
+
+    /**
+     * The namespace of a list of Projects with the field selector {@code spec.namespace=<namespace>}, which
+     * gardener-apiserver indexes; {@code null} for any other request. The mock itself selects no object by
+     * a field other than the name and the namespace.
+     */
+    private static String projectNamespaceSelected(String path) {
+        String selector = parameter(path, "fieldSelector");
+        if (selector == null || !path.startsWith("/apis/core.gardener.cloud/v1beta1/projects?")) {
+            return null;
+        }
+        String[] requirement = selector.split("==?", 2);
+        return requirement.length == 2 && requirement[0].equals("spec.namespace") && !requirement[1].contains(",")
+                ? requirement[1] : null;
+    }
+
+    private synchronized MockResponse projectsWithNamespace(String namespace) {
+        List<String> items = new ArrayList<>();
+        for (AttributeSet key : byPlural.getOrDefault("projects", Set.of())) {
+            String value = map.get(key);
+            try {
+                if (value != null && namespace.equals(Serialization.jsonMapper().readTree(value).path("spec").path("namespace").asText(null))) {
+                    items.add(value);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("a stored object is JSON", e);
+            }
+        }
+        return listResponse(items, storedVersion, null);
     }
 
     private static MockResponse listResponse(List<String> items, long version, String continueToken) {

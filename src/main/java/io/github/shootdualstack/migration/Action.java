@@ -30,8 +30,11 @@ public sealed interface Action {
         void removeShootOperation(RemoveShootOperation action);
     }
 
-    /** Copy the Shoot into {@code Cluster.spec.shoot}. */
-    record SyncCluster(String clusterName) implements Action {
+    /**
+     * Set {@code Cluster.spec.shoot.spec.networking.ipFamilies} to the target families: of the Shoot's copy
+     * the provider extensions read, the one field the migration changes.
+     */
+    record SyncCluster(String clusterName, List<String> ipFamilies) implements Action {
         @Override
         public void handBy(Handler handler) {
             handler.syncCluster(this);

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Step 2: the Cluster's copy of the Shoot is synced and the Infrastructure reconciled; done when it
- * reports an IPv6 node range (and the Cluster is current, which the provider extensions read).
+ * Step 2: the families in the Cluster's copy of the Shoot are synced and the Infrastructure
+ * reconciled; done when it reports an IPv6 node range (and the Cluster, which the provider extensions
+ * read, has the target families).
  */
 final class InfrastructureStep implements StepUnit {
 
@@ -36,7 +37,7 @@ final class InfrastructureStep implements StepUnit {
         List<Action> sync = new ArrayList<>();
         String cluster = garden.clusterName();
         if (cluster != null && !look.target().equals(garden.clusterFamilies())) {
-            sync.add(new Action.SyncCluster(cluster));
+            sync.add(new Action.SyncCluster(cluster, look.target()));
         }
         if (infra.ready() && Addresses.has(garden.infrastructureCidrs("nodes"), IpFamily.IPV6)) {
             return sync.isEmpty() ? Outcome.done() : new Outcome.Waiting("syncing Cluster " + cluster, sync, null);
@@ -76,7 +77,7 @@ final class InfrastructureStep implements StepUnit {
     public Preview preview(Look look) {
         GardenFacts garden = look.garden();
         ExtensionFacts infra = garden.infrastructure();
-        String cluster = garden.clusterName() == null ? "" : "syncs Cluster " + garden.clusterName() + ", then ";
+        String cluster = garden.clusterName() == null ? "" : "sets the IP families in Cluster " + garden.clusterName() + ", then ";
         Preview health = ExtensionSteps.health(infra, cluster + "triggers " + infra.ref()
                 + "; waits for it to allocate IPv6 node, pod and service ranges");
         if (health.obstacle() == null && garden.clusterName() == null) {

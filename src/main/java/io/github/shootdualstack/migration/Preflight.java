@@ -183,7 +183,7 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         Action.Handler handler = new Action.Handler() {
             @Override
             public void syncCluster(Action.SyncCluster action) {
-                texts.add("copy the Shoot into Cluster " + action.clusterName());
+                texts.add("set the IP families in Cluster " + action.clusterName() + " to " + IpFamily.format(action.ipFamilies()));
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.shootdualstack.garden.TechnicalNamespaceException;
 import io.github.shootdualstack.shootcluster.ShootAccessException;
 
 /** A failure as one line for the Shoot's status and events: what was asked of whom, and the answer. */
@@ -12,11 +13,11 @@ public final class ErrorMessages {
     public static String of(Throwable thrown) {
         Throwable failure = thrown;
         // the framework may wrap what the reconciler threw
-        while (!(failure instanceof ShootAccessException || failure instanceof KubernetesClientException)
-                && failure.getCause() != null && failure.getCause() != failure) {
+        while (!(failure instanceof ShootAccessException || failure instanceof TechnicalNamespaceException
+                || failure instanceof KubernetesClientException) && failure.getCause() != null && failure.getCause() != failure) {
             failure = failure.getCause();
         }
-        if (failure instanceof ShootAccessException) {
+        if (failure instanceof ShootAccessException || failure instanceof TechnicalNamespaceException) {
             return failure.getMessage();
         }
         if (failure instanceof KubernetesClientException k) {

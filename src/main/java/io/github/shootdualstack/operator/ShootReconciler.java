@@ -95,11 +95,14 @@ public class ShootReconciler implements Reconciler<Shoot> {
     /**
      * The extension resources' changes wake up their Shoot, found by technical namespace and name; so
      * do the changes in a migrating Shoot's cluster that its steps wait for ({@link ShootCluster#follow}).
+     * The namespace is the one the Shoot claims: a wake-up writes nothing, and the reconcile it causes
+     * checks the claim before it reads or writes there. A Shoot without one (not reconciled by Gardener
+     * yet, so without extension resources) is woken by its own changes and the re-check timer.
      */
     @Override
     public List<EventSource<?, Shoot>> prepareEventSources(EventSourceContext<Shoot> context) {
-        context.getPrimaryCache().addIndexer(BY_EXTENSION,
-                shoot -> List.of(TechnicalNamespace.of(shoot) + "/" + shoot.getMetadata().getName()));
+        context.getPrimaryCache().addIndexer(BY_EXTENSION, shoot -> TechnicalNamespace.claimed(shoot) == null ? List.of()
+                : List.of(TechnicalNamespace.claimed(shoot) + "/" + shoot.getMetadata().getName()));
         List<EventSource<?, Shoot>> sources = new ArrayList<>();
         sources.add(shootClusterChanges);
         for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
@@ -110,8 +113,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
                     .withItemStore(new TransformingItemStore<>(CachedObjects::extension))
                     .withInformerListLimit(ShootOperator.LIST_PAGE)
                     // a Shoot's extension resource is found by name, so JOSDK keeps no index of its own for it
-                    .withPrimaryToSecondaryMapper((Shoot shoot) -> Set.of(new ResourceID(shoot.getMetadata().getName(),
-                            TechnicalNamespace.of(shoot))))
+                    .withPrimaryToSecondaryMapper((Shoot shoot) -> TechnicalNamespace.claimed(shoot) == null ? Set.of()
+                            : Set.of(new ResourceID(shoot.getMetadata().getName(), TechnicalNamespace.claimed(shoot))))
                     .withSecondaryToPrimaryMapper((GenericKubernetesResource resource) -> context.getPrimaryCache()
                             .byIndex(BY_EXTENSION, resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName())
                             .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
@@ -160,7 +163,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration(), memory));
         }
         // the Shoot as this reconcile last wrote it: what a status write made after it is cached in place of
-        Shoot latest = act(shoot, decision.actions(), cluster, context);
+        Shoot latest = act(shoot, garden.technicalNamespace(), decision.actions(), cluster, context);
         memories.put(key, decision.memory());
         Migration.Problem problem = decision.memory().problem();
         // a refused spec change (no step) is no blocked migration: it has a counter of its own
@@ -239,6 +242,10 @@ public class ShootReconciler implements Reconciler<Shoot> {
      * Nothing to look at: no migration constraint, no refusal remembered, and the spec asks for what
      * the Shoot already runs (the cached Network's families; neither the record nor the last operation
      * is consulted). Saves the garden the reads of a full observation on every event of an idle Shoot.
+     * The Network is the one in the technical namespace the Shoot claims, unchecked: a Shoot taken as
+     * idle is left alone, which writes nothing, and one whose claim is wrong is checked, and refused, once
+     * its spec asks for other families than that Network's. A Shoot without {@code status.technicalID} is
+     * never taken as idle: its namespace comes from its project, which only the observation reads.
      */
     private boolean settled(Shoot shoot, Context<Shoot> context, Migration.Memory memory) {
         ShootStatus status = shoot.getStatus();
@@ -262,7 +269,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private static java.util.Optional<GenericKubernetesResource> cachedNetwork(Shoot shoot, Context<Shoot> context) {
         var source = (InformerEventSource<GenericKubernetesResource, Shoot>) context.eventSourceRetriever()
                 .getEventSourceFor(GenericKubernetesResource.class, ExtensionKind.NETWORK.kind());
-        return source.get(new ResourceID(shoot.getMetadata().getName(), TechnicalNamespace.of(shoot)));
+        String claimed = TechnicalNamespace.claimed(shoot);
+        return claimed == null ? java.util.Optional.empty() : source.get(new ResourceID(shoot.getMetadata().getName(), claimed));
     }
 
     private static String stepOf(Shoot shoot) {
@@ -299,12 +307,12 @@ public class ShootReconciler implements Reconciler<Shoot> {
      * annotation removed are patched again with the same value, which rolls nothing. Only an
      * extension's spec change needs its trigger in the same write ({@link GardenActions#enableNetwork}).
      *
+     * @param namespace the Shoot's technical namespace, as the observation checked it
      * @return the Shoot as the actions left it: with the operation annotation removed, that write (also
      *         cached, so that a reconcile right after it, woken by the re-check timer before the watch
      *         delivers the removal, does not act on the annotation again), else the Shoot as given
      */
-    private Shoot act(Shoot shoot, List<Action> actions, ShootCluster cluster, Context<Shoot> context) {
-        String namespace = TechnicalNamespace.of(shoot);
+    private Shoot act(Shoot shoot, String namespace, List<Action> actions, ShootCluster cluster, Context<Shoot> context) {
         String name = shoot.getMetadata().getName();
         Shoot[] latest = {shoot};
         java.util.function.Consumer<String> removeOperation = value -> {
@@ -318,7 +326,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         Action.Handler handler = new Action.Handler() {
             @Override
             public void syncCluster(Action.SyncCluster action) {
-                gardenActions.syncCluster(action.clusterName(), shoot);
+                gardenActions.syncCluster(action.clusterName(), shoot.getMetadata().getUid(), action.ipFamilies());
             }
 
             @Override

@@ -161,7 +161,7 @@ class PlanCommandTest {
                 .containsPattern("OK +shoot cluster +kubeconfig Secret usable, API server reachable")
                 .contains("2 nodes in 1 worker pool")
                 .contains("the Shoot would show: Step 2/7 Infrastructure: waiting for Infrastructure shoot--dev--ready/ready to allocate IPv6 ranges")
-                .contains("the operator would: copy the Shoot into Cluster shoot--dev--ready; trigger the Infrastructure")
+                .contains("the operator would: set the IP families in Cluster shoot--dev--ready to [IPv4, IPv6]; trigger the Infrastructure")
                 .contains("Step 4/7 Nodes", "waits for 2 of 2 nodes (pool-a: 2) to be rolled", "rollout-workers=pool-a")
                 .contains("Step 6/7 CoreDNS", "restarts Deployment kube-system/coredns once (")
                 .contains("Step 7/7 KubeDNS", "patches Service kube-system/kube-dns (")

@@ -156,7 +156,7 @@ class ChartShardsTest {
 
         assertThat(projectRoles(shards)).containsExactly("garden-dev", "garden-qa", "garden-prod");
         assertThat(shards.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
-                .doesNotContain("secrets", "shoots", "shoots/status", "events");
+                .doesNotContain("secrets", "shoots", "shoots/status", "events", "namespaces");
         for (String namespace : List.of("garden-dev", "garden-qa", "garden-prod")) {
             assertThat(rbac.allowing(request("GET", "/api/v1/namespaces/" + namespace + "/secrets/a.kubeconfig")))
                     .as("a kubeconfig Secret in %s", namespace).isPresent();
@@ -181,7 +181,7 @@ class ChartShardsTest {
 
         assertThat(projectRoles(manifests)).as("no Role per namespace when a shard watches them all").isEmpty();
         assertThat(manifests.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
-                .contains("secrets", "shoots", "shoots/status", "events");
+                .contains("secrets", "shoots", "shoots/status", "events", "namespaces");
         assertThat(ChartRbac.of(values).allowing(request("GET", "/api/v1/namespaces/garden-other/secrets/a.kubeconfig"))).isPresent();
     }
 

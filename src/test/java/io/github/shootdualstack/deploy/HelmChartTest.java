@@ -214,6 +214,8 @@ class HelmChartTest {
                         tuple(List.of("core.gardener.cloud"), List.of("shoots/status"), List.of("patch")),
                         tuple(List.of(""), List.of("events"), List.of("create", "get", "patch")),
                         tuple(List.of(""), List.of("secrets"), List.of("get")),
+                        tuple(List.of(""), List.of("namespaces"), List.of("get")),
+                        tuple(List.of("core.gardener.cloud"), List.of("projects"), List.of("list")),
                         tuple(List.of("extensions.gardener.cloud"), List.of("infrastructures", "controlplanes", "networks"),
                                 List.of("get", "list", "watch", "patch")),
                         tuple(List.of("extensions.gardener.cloud"), List.of("clusters"), List.of("get", "patch")),
@@ -233,7 +235,7 @@ class HelmChartTest {
         Manifests manifests = Manifests.of(HelmChart.template("watch: {namespaces: [garden-dev, garden-prod]}\n"));
 
         assertThat(manifests.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
-                .doesNotContain("secrets", "shoots", "shoots/status", "events");
+                .doesNotContain("secrets", "shoots", "shoots/status", "events", "namespaces");
         assertThat(manifests.all(Role.class)).filteredOn(role -> !role.getMetadata().getName().endsWith("-leader-election"))
                 .extracting(role -> role.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("garden-dev", "garden-prod");
@@ -242,7 +244,11 @@ class HelmChartTest {
                     .orElseThrow())).as("a kubeconfig Secret in %s", namespace).isPresent();
             assertThat(rbac.allowing(RequestAttributes.of("PATCH", "/apis/core.gardener.cloud/v1beta1/namespaces/" + namespace
                     + "/shoots/prod/status").orElseThrow())).isPresent();
+            assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/" + namespace).orElseThrow()))
+                    .as("the namespace %s itself, for its project", namespace).isPresent();
         }
+        assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/garden-other").orElseThrow()))
+                .as("a namespace not watched").isEmpty();
         assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/garden-other/secrets/prod.kubeconfig")
                 .orElseThrow())).as("a Secret in a namespace not watched").isEmpty();
         assertThat(rbac.allowing(RequestAttributes.of("GET", "/api/v1/namespaces/garden-dev/secrets").orElseThrow()))

@@ -3,7 +3,9 @@ package io.github.shootdualstack.e2e;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,11 +13,16 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.garden.Patches;
+import io.github.shootdualstack.garden.Projects;
 import io.github.shootdualstack.local.ExtensionBehaviour;
 import io.github.shootdualstack.local.Kubeconfigs;
+import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.Reconciles;
 import io.github.shootdualstack.testing.RequestLog;
+import io.github.shootdualstack.testing.TestShoots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static io.github.shootdualstack.e2e.MigrationHarness.TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +42,13 @@ import static org.awaitility.Awaitility.await;
  * The bad worlds of the contract (spec section 5), end to end. Each one stops the migration with
  * a last operation in {@code Error} that names the object and what is wrong, and a Warning event;
  * while it stands, retries write nothing to the shoot cluster; once the world is fixed the
- * migration resumes where it stood and completes with exactly one CoreDNS rollout.
+ * migration resumes where it stood and completes with exactly one CoreDNS rollout. Beside the Shoot
+ * garden-dev/prod the garden holds a Shoot of the same name in another project, garden-foo/prod,
+ * whose technical namespace no bad world may steer a write into.
  */
 class BadWorldTest {
+
+    static final LocalLandscape NEIGHBOUR = LocalLandscape.builder().project("foo").shoot("prod").pool("worker", 1).build();
 
     static final String KUBE_SYSTEM = "kube-system";
     static final String COREDNS_RESTART = "PATCH /apis/apps/v1/namespaces/kube-system/deployments/coredns";
@@ -69,7 +81,7 @@ class BadWorldTest {
 
     @BeforeEach
     void startWorld() {
-        world = MigrationHarness.twoPools();
+        world = MigrationHarness.twoPoolsBeside(NEIGHBOUR);
         gardenStart = world.gardenRequests.mark();
         shootStart = world.shootRequests.mark();
         world.startOperator();
@@ -242,6 +254,75 @@ class BadWorldTest {
         assertThat(networkWrites).as("the refused write of the families with their trigger, and its retry").hasSize(2);
     }
 
+    // --- the technical namespace and the Cluster -------------------------------------------
+
+    @Test
+    void technicalIdOfAnotherProject_writesNothingThere_namesBothValues_andResumesWhenItIsTheShootsOwn() {
+        Map<String, String> neighbourBefore = neighbourVersions();
+        setTechnicalId(NEIGHBOUR.technicalNamespace());
+
+        world.requestDualStack();
+
+        assertRefused("Shoot garden-dev/prod has status.technicalID \"shoot--foo--prod\", not \"shoot--dev--prod\""
+                + " (project dev): nothing is written to another project");
+        assertThat(operatorGardenWrites()).as("nothing but the Shoot's own status and events, in no cluster")
+                .isNotEmpty().allMatch(BadWorldTest::statusOrEvent);
+        assertThat(operatorShootWrites()).isEmpty();
+        assertThat(neighbourVersions()).as("the other project's Cluster, extension resources and machines").isEqualTo(neighbourBefore);
+
+        setTechnicalId(world.landscape.technicalNamespace());
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+        assertThat(neighbourVersions()).isEqualTo(neighbourBefore);
+    }
+
+    @Test
+    void namespaceFooBesideGardenFoo_isNotProjectFoo_itsProjectComesFromTheGardenOrItIsAnError() {
+        Map<String, String> neighbourBefore = neighbourVersions();
+        // the operator first sees Shoot foo/prod as it is stored, with the status Gardener gave it
+        world.stopOperator();
+        world.gardenClient().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("foo").endMetadata().build()).create();
+        Shoot foo = TestShoots.create(world.gardenClient(), TestShoots.ipv4("foo", "prod"));
+        TestShoots.editIpFamilies(world.gardenClient(), foo, List.of("IPv4", "IPv6"));
+
+        world.startOperator();
+
+        awaitError(foo, "Namespace foo has no label project.gardener.cloud/name and no Project has spec.namespace foo:"
+                + " the project of Shoot foo/prod is unknown, so its technical namespace cannot be checked: nothing is written");
+
+        GenericKubernetesResource project = new GenericKubernetesResource();
+        project.setApiVersion("core.gardener.cloud/v1beta1");
+        project.setKind("Project");
+        project.setMetadata(new ObjectMetaBuilder().withName("bar").build());
+        project.setAdditionalProperty("spec", Map.of("namespace", "foo"));
+        world.gardenClient().genericKubernetesResources(Projects.PROJECT).resource(project).create();
+
+        awaitError(foo, "Step 2/7 Infrastructure: Infrastructure shoot--bar--prod/prod not found");
+        assertThat(operatorGardenWrites()).as("nothing in shoot--foo--prod, the technical namespace of garden-foo/prod")
+                .noneMatch(write -> write.contains(NEIGHBOUR.technicalNamespace()));
+        assertThat(neighbourVersions()).isEqualTo(neighbourBefore);
+    }
+
+    @Test
+    void clusterHoldingAnotherShoot_isNotWritten_namesBothUids_andResumesWhenItHoldsThisOne() {
+        String uid = world.shoot().getMetadata().getUid();
+        setClusterShootUid("6c1f0e7a-another-shoot");
+        String clusterVersion = cluster().get().getMetadata().getResourceVersion();
+
+        world.requestDualStack();
+
+        assertRefused("Cluster shoot--dev--prod holds the Shoot with UID \"6c1f0e7a-another-shoot\", not \"" + uid
+                + "\" of Shoot garden-dev/prod: nothing is written");
+        assertThat(cluster().get().getMetadata().getResourceVersion()).isEqualTo(clusterVersion);
+        assertThat(operatorGardenWrites()).isNotEmpty().allMatch(BadWorldTest::statusOrEvent);
+        assertThat(operatorShootWrites()).isEmpty();
+
+        setClusterShootUid(uid);
+        rollAllWorkers();
+        assertCompletesWithOneCoreDnsRollout();
+        assertThat((Object) cluster().get().get("spec", "shoot", "spec", "networking", "ipFamilies")).isEqualTo(List.of("IPv4", "IPv6"));
+    }
+
     // --- the shoot cluster -----------------------------------------------------------------
 
     @Test
@@ -331,6 +412,23 @@ class BadWorldTest {
         assertThat(world.shootRequests.writesSince(mark, RequestLog.byOperator())).as("retries write nothing to the shoot").isEmpty();
     }
 
+    /**
+     * As {@link #assertBlocked}, for a reconcile that stops before it writes anything: it fails, and
+     * is retried with the reconciler's back-off. Two more looks at the Shoot's namespace, so that the
+     * first of them has ended, keep the description and repeat no event.
+     */
+    private void assertRefused(String description) {
+        await().atMost(TIMEOUT).until(this::errorDescription, description::equals);
+        assertThat(description).as("a message, not a stack trace").doesNotContain("\n", "Exception:", "\tat ");
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(blockedEvents(description)).containsExactly("Warning"));
+
+        int mark = world.gardenRequests.mark();
+        await().atMost(TIMEOUT).until(() -> world.gardenRequests.since(mark).stream().filter(RequestLog.byOperator())
+                .filter(request -> request.method().equals("GET") && request.path().equals("/api/v1/namespaces/garden-dev")).count() >= 2);
+        assertThat(errorDescription()).isEqualTo(description);
+        assertThat(blockedEvents(description)).as("one event, however often it is retried").containsExactly("Warning");
+    }
+
     /** The types of the DualStackMigrationBlocked events with this message. */
     private List<String> blockedEvents(String message) {
         return world.events("DualStackMigrationBlocked").stream().filter(event -> message.equals(event.getMessage()))
@@ -340,6 +438,53 @@ class BadWorldTest {
     private String errorDescription() {
         LastOperation last = world.lastOperation();
         return last != null && LastOperation.STATE_ERROR.equals(last.getState()) ? last.getDescription() : null;
+    }
+
+    /** Another Shoot than the world's shows this Error. */
+    private void awaitError(Shoot shoot, String description) {
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            LastOperation last = TestShoots.get(world.gardenClient(), shoot).getStatus().getLastOperation();
+            assertThat(last).isNotNull();
+            assertThat(last.getState()).isEqualTo(LastOperation.STATE_ERROR);
+            assertThat(last.getDescription()).isEqualTo(description);
+        });
+    }
+
+    /** The operator's writes to the garden since the test began, as "METHOD /path". */
+    private List<String> operatorGardenWrites() {
+        return world.gardenRequests.writesSince(gardenStart, RequestLog.byOperator()).stream().map(RequestLog.Request::toString).toList();
+    }
+
+    private static boolean statusOrEvent(String write) {
+        return write.startsWith("PATCH /apis/core.gardener.cloud/v1beta1/namespaces/garden-dev/shoots/prod/status")
+                || write.startsWith("POST /api/v1/namespaces/garden-dev/events")
+                || write.startsWith("PATCH /api/v1/namespaces/garden-dev/events/");
+    }
+
+    /** The resourceVersions of everything in the neighbour's technical namespace, and of its Cluster. */
+    private Map<String, String> neighbourVersions() {
+        Map<String, String> versions = new TreeMap<>();
+        String namespace = NEIGHBOUR.technicalNamespace();
+        versions.put("Cluster", ExtensionKind.CLUSTER.in(world.gardenClient()).withName(namespace).get().getMetadata().getResourceVersion());
+        for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK,
+                ExtensionKind.MACHINE_DEPLOYMENT)) {
+            kind.in(world.gardenClient()).inNamespace(namespace).list().getItems().forEach(resource ->
+                    versions.put(kind.kind() + " " + resource.getMetadata().getName(), resource.getMetadata().getResourceVersion()));
+        }
+        return versions;
+    }
+
+    /** Writes the Shoot's status.technicalID, as whoever may write a Shoot's status could. */
+    private void setTechnicalId(String technicalId) {
+        Patches.setStatusFields(world.shoots().withName(world.landscape.shootName()), Map.of("technicalID", technicalId));
+    }
+
+    private Resource<GenericKubernetesResource> cluster() {
+        return ExtensionKind.CLUSTER.in(world.gardenClient()).withName(world.landscape.technicalNamespace());
+    }
+
+    private void setClusterShootUid(String uid) {
+        cluster().patch(Patches.JSON, Patches.body(List.of(Map.of("op", "replace", "path", "/spec/shoot/metadata/uid", "value", uid))));
     }
 
     private void rollAllWorkers() {

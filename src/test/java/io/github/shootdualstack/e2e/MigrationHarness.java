@@ -64,9 +64,17 @@ final class MigrationHarness implements AutoCloseable {
     private ShootOperator operator;
 
     MigrationHarness(LocalLandscape landscape, ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
+        this(landscape, List.of(), extensions, simulation);
+    }
+
+    /** The world of {@code landscape}, whose Shoot the tests edit, with the shoots of {@code neighbours} in the same garden. */
+    private MigrationHarness(LocalLandscape landscape, List<LocalLandscape> neighbours, ExtensionsConfig extensions,
+                             ShootClusterSimulator.Config simulation) {
         this.garden = LocalApiServer.start();
         this.landscape = landscape;
-        this.local = LocalProvider.start(garden.client(), extensions, simulation, List.of(landscape));
+        List<LocalLandscape> all = new ArrayList<>(List.of(landscape));
+        all.addAll(neighbours);
+        this.local = LocalProvider.start(garden.client(), extensions, simulation, all);
         this.gardenRequests = new RequestLog(garden.server());
         this.shootRequests = new RequestLog(local.shootServer(landscape));
         this.user = new UserShoot(shoots().withName(landscape.shootName()));
@@ -81,6 +89,12 @@ final class MigrationHarness implements AutoCloseable {
     static MigrationHarness twoPools(ExtensionsConfig extensions, ShootClusterSimulator.Config simulation) {
         return new MigrationHarness(LocalLandscape.builder().project("dev").shoot("prod").pool("pool-a", 3).pool("pool-b", 2).build(),
                 extensions, simulation);
+    }
+
+    /** As {@link #twoPools()}, with the shoot of {@code neighbour} (another project's, say) in the same garden. */
+    static MigrationHarness twoPoolsBeside(LocalLandscape neighbour) {
+        return new MigrationHarness(LocalLandscape.builder().project("dev").shoot("prod").pool("pool-a", 3).pool("pool-b", 2).build(),
+                List.of(neighbour), ExtensionsConfig.succeedingAfter(Duration.ZERO), ShootClusterSimulator.Config.immediate());
     }
 
     KubernetesClient gardenClient() {

@@ -1,10 +1,13 @@
 package io.github.shootdualstack.e2e;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.github.shootdualstack.deploy.ChartRbac;
 import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.garden.Projects;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalCrds;
 import io.github.shootdualstack.operator.OperatorSettings;
@@ -33,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  * Least privilege, proven on the wire: every API request the operator makes to the garden during
  * a refused change, a whole migration and an idle reconcile, with leader election on, is allowed
  * by the roles the chart's defaults bind to its ServiceAccount, and those roles grant nothing that
- * was not used.
+ * was not used. The Shoot's namespace has no project label here, so its Project is looked up too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RbacCoverageTest {
@@ -47,6 +50,7 @@ class RbacCoverageTest {
     void refuseMigrateAndIdle_withLeaderElection() {
         chart = ChartRbac.defaults();
         world = MigrationHarness.twoPools();
+        projectByItsProjectOnly(world.landscape.projectNamespace(), world.landscape.project());
         world.answerRulesReviews(rulesIn(ChartRbac.NAMESPACE));
         int gardenStart = world.gardenRequests.mark();
         int shootStart = world.shootRequests.mark();
@@ -176,6 +180,20 @@ class RbacCoverageTest {
         boolean reviewed = garden.stream().anyMatch(a -> a.resource().equals("selfsubjectrulesreviews"));
         return reviewed && permission.apiGroup().equals("coordination.k8s.io") && permission.resource().equals("leases")
                 && List.of("get", "create", "update").contains(permission.verb());
+    }
+
+    /** The namespace without its label project.gardener.cloud/name; the Project with spec.namespace of it names the project. */
+    private void projectByItsProjectOnly(String namespace, String project) {
+        world.gardenClient().namespaces().withName(namespace).edit(n -> {
+            n.getMetadata().getLabels().remove(Projects.LABEL);
+            return n;
+        });
+        GenericKubernetesResource resource = new GenericKubernetesResource();
+        resource.setApiVersion("core.gardener.cloud/v1beta1");
+        resource.setKind("Project");
+        resource.setMetadata(new ObjectMetaBuilder().withName(project).build());
+        resource.setAdditionalProperty("spec", Map.of("namespace", namespace));
+        world.gardenClient().genericKubernetesResources(Projects.PROJECT).resource(resource).create();
     }
 
     private void setIpFamilies(String... families) {

@@ -129,7 +129,7 @@ class CachedObjectsTest {
     private static GardenFacts garden() {
         Instant reconciled = Instant.parse("2025-06-03T21:05:00Z");
         String namespace = "shoot--prod--aws-prod";
-        return new GardenFacts(
+        return new GardenFacts(namespace,
                 new ExtensionFacts("Infrastructure", namespace, "aws-prod", true, false, "Succeeded", reconciled, 1, 1, null),
                 Map.of("nodes", List.of("10.250.0.0/16"), "pods", List.of("100.96.0.0/11"), "services", List.of("100.64.0.0/13")),
                 new ExtensionFacts("ControlPlane", namespace, "aws-prod", true, false, "Succeeded", reconciled, 1, 1, null),

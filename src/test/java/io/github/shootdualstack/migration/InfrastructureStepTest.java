@@ -134,7 +134,7 @@ class InfrastructureStepTest {
         world.clusterFamilies = World.IPV4;
 
         assertThat(world.decide()).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new io.github.shootdualstack.migration.Action.SyncCluster(World.TECHNICAL_NAMESPACE))
+                .hasActions(new io.github.shootdualstack.migration.Action.SyncCluster(World.TECHNICAL_NAMESPACE, World.DUAL))
                 .isProcessing(10, "Step 2/7 Infrastructure: syncing Cluster " + World.TECHNICAL_NAMESPACE);
     }
 

@@ -52,14 +52,14 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(decision.status().getDualStackMigration().getWindowLiftedAt()).isNull();
     }
 
     @Test
     void windowBeginIsInside_windowEndIsOutside() {
         assertThat(confined().at("2024-05-06T21:00:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
-                new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
+                new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(confined().at("2024-05-06T22:00:00Z").decide()).hasNoActions().isProcessing(0, WAITING)
                 .rechecksAfter(Duration.ofHours(23));
     }
@@ -87,7 +87,7 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.reconcile();
 
         assertThat(decision).as("the operation removed last, once what it let through is written").isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE), new RemoveShootOperation("reconcile"));
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE), new RemoveShootOperation("reconcile"));
         assertThat(decision.events()).extracting(Event::reason).containsExactly("DualStackMigrationStarted");
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
         assertThat(world.operation()).isNull();
@@ -140,7 +140,7 @@ class MaintenanceWindowDecisionTest {
         World world = World.ipv4Shoot().confinedToWindow("230000+0000", "010000+0000").requestDualStack();
 
         assertThat(world.at("2024-05-07T00:30:00Z").decide()).isAt(Step.INFRASTRUCTURE).hasActions(
-                new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
+                new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE));
         assertThat(world.at("2024-05-06T23:30:00Z").decide()).isAt(Step.INFRASTRUCTURE);
         assertThat(world.at("2024-05-07T01:30:00Z").decide()).hasNoActions()
                 .isProcessing(0, "waiting for the maintenance window 23:00-01:00 +00:00").rechecksAfter(Duration.ofMinutes(21 * 60 + 30));
@@ -161,7 +161,7 @@ class MaintenanceWindowDecisionTest {
         world.shoot.getSpec().getMaintenance().setConfineSpecUpdateRollout(false);
 
         assertThat(world.decide()).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE));
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE));
     }
 
     @Test

@@ -31,7 +31,7 @@ class MigrationStartTest {
         Decision decision = world.decide();
 
         assertThat(decision).isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod"), new Trigger(Extension.INFRASTRUCTURE))
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE))
                 .hasConstraint(NODES_TYPE, Condition.PROGRESSING, "NodesNotMigrated",
                         "the infrastructure and the control plane are being prepared for IPv4 and IPv6")
                 .hasNoConstraint(Conditions.DNS_TYPE)

@@ -232,7 +232,7 @@ final class World {
     }
 
     GardenFacts gardenFacts() {
-        return new GardenFacts(infrastructure.facts(), new LinkedHashMap<>(infrastructureNetworking), controlPlane.facts(),
+        return new GardenFacts(TECHNICAL_NAMESPACE, infrastructure.facts(), new LinkedHashMap<>(infrastructureNetworking), controlPlane.facts(),
                 network.facts(), networkSpecFamilies, networkStatusFamilies, clusterName, clusterFamilies, new TreeMap<>(pools));
     }
 
@@ -275,8 +275,8 @@ final class World {
 
     private void perform(List<Action> actions) {
         for (Action action : actions) {
-            if (action instanceof Action.SyncCluster) {
-                clusterFamilies = IpFamily.effective(shoot.getSpec().getNetworking().getIpFamilies());
+            if (action instanceof Action.SyncCluster sync) {
+                clusterFamilies = sync.ipFamilies();
             } else if (action instanceof Action.Trigger trigger) {
                 extension(ExtensionKind.of(trigger.extension())).triggered();
             } else if (action instanceof Action.EnableDualStackNetwork enable) {

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.garden.Projects;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.Step;
@@ -27,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static io.github.shootdualstack.testing.JsonTrees.differences;
 import static io.github.shootdualstack.testing.JsonTrees.without;
@@ -215,9 +218,14 @@ class ShootRoundTripTest {
         assertOnlyStatusWritesBesidesTheTestsEdits(requests, start, 1);
     }
 
-    /** Creates the Shoot and stores its status, as raw JSON: nothing of the test's own writes goes through the model. */
+    /**
+     * Creates the Shoot and stores its status, as raw JSON: nothing of the test's own writes goes through the model.
+     * Its namespace first, labelled with its project as Gardener labels it.
+     */
     private void createFromManifest() {
         Crds.installAll(client);
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .withLabels(Map.of(Projects.LABEL, "prod")).endMetadata().build()).create();
         JsonNode object = without(manifest, SERVER_OWNED);
         ((ObjectNode) object).remove("status");
         String collection = SHOOT_PATH.substring(0, SHOOT_PATH.lastIndexOf('/'));

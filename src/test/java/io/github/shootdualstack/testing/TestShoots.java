@@ -1,7 +1,9 @@
 package io.github.shootdualstack.testing;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.github.shootdualstack.garden.Projects;
 import io.github.shootdualstack.shoot.Networking;
 import io.github.shootdualstack.shoot.NetworkingProviderConfig;
 import io.github.shootdualstack.shoot.Overlay;
@@ -11,6 +13,7 @@ import io.github.shootdualstack.shoot.ShootStatus;
 import io.github.shootdualstack.shoot.StatusNetworking;
 
 import java.util.List;
+import java.util.Map;
 
 /** Small Shoots for tests. */
 public final class TestShoots {
@@ -39,8 +42,16 @@ public final class TestShoots {
         return shoot;
     }
 
-    /** Creates the Shoot and then its status with IPv4 ranges in status.networking. */
+    /**
+     * Creates the Shoot and then its status with IPv4 ranges in status.networking; its namespace
+     * {@code garden-<project>} first, if it is not there, labelled with its project as Gardener labels it.
+     */
     public static Shoot create(KubernetesClient client, Shoot shoot) {
+        String namespace = shoot.getMetadata().getNamespace();
+        if (namespace.startsWith("garden-") && client.namespaces().withName(namespace).get() == null) {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+                    .withLabels(Map.of(Projects.LABEL, namespace.substring("garden-".length()))).endMetadata().build()).create();
+        }
         Shoot created = client.resource(shoot).create();
         ShootStatus status = new ShootStatus();
         StatusNetworking networking = new StatusNetworking();
