@@ -40,6 +40,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final KubernetesClient client;
+    private HttpWatchFront front;
 
     private LocalApiServer(KubernetesMockServer server) {
         this.server = server;
@@ -108,12 +109,29 @@ public final class LocalApiServer implements AutoCloseable {
         return client.getConfiguration().getMasterUrl();
     }
 
+    /**
+     * The URL of a front of this server that serves watches as plain HTTP responses, as a real API
+     * server does (this server serves them as WebSocket upgrades only), and passes all else on; for
+     * clients that watch over HTTP only, as the operator's shoot clients do. Started when first asked for.
+     */
+    public synchronized String httpWatchUrl() {
+        if (front == null) {
+            front = HttpWatchFront.start(url());
+        }
+        return front.url();
+    }
+
     public KubernetesMockServer server() {
         return server;
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (front != null) {
+                front.close();
+            }
+        }
         client.close();
         server.destroy();
     }

@@ -37,14 +37,15 @@ public final class LocalProvider implements AutoCloseable {
     private final Map<String, LocalShoot> shoots;
 
     /**
-     * A shoot cluster's API server: its client, the kubeconfig its Secret gets, and the embedded
-     * server behind it when the provider started one (null for a server the caller owns).
+     * A shoot cluster's API server: its client, the kubeconfig its Secret gets (naming the HTTP watch
+     * front of an embedded server), and the embedded server behind it when the provider started one
+     * (null for a server the caller owns).
      */
     public record ShootApi(KubernetesClient client, String kubeconfig, LocalApiServer embedded) {
 
         static ShootApi embedded(LocalLandscape landscape) {
             LocalApiServer server = LocalApiServer.start();
-            return new ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.url()), server);
+            return new ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.httpWatchUrl()), server);
         }
     }
 
@@ -112,7 +113,8 @@ public final class LocalProvider implements AutoCloseable {
 
     /** The URL of the shoot's API server, as its kubeconfig Secret has it. */
     public String shootUrl(LocalLandscape landscape) {
-        return shootClient(landscape).getConfiguration().getMasterUrl();
+        LocalApiServer embedded = shoot(landscape).api().embedded();
+        return embedded != null ? embedded.httpWatchUrl() : shootClient(landscape).getConfiguration().getMasterUrl();
     }
 
     /** The shoot's embedded API server (to count what was asked of it); only where the provider started it. */

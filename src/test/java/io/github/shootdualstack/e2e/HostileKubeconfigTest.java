@@ -38,7 +38,7 @@ class HostileKubeconfigTest {
         Path marker = dir.resolve("ran");
         ListAppender<ILoggingEvent> logs = captureLogs();
         try (MigrationHarness world = MigrationHarness.twoPools()) {
-            String server = world.shootClient().getConfiguration().getMasterUrl();
+            String server = world.local.shootUrl(world.landscape);
             world.startOperator();
             world.requestDualStack();
             world.awaitStep("Nodes");
