@@ -106,8 +106,9 @@ public final class ShootClusters implements AutoCloseable {
         Connection connection = connections.get(key);
         String version = secret.getMetadata().getResourceVersion();
         if (connection == null || !connection.secretVersion().equals(version)) {
-            KubernetesClient client = build(secret, secretRef);
-            Connection previous = connections.put(key, new Connection(version, client, new ShootWatches(client, "Shoot " + key)));
+            WatchRefusals refusals = new WatchRefusals();
+            KubernetesClient client = build(secret, secretRef, refusals);
+            Connection previous = connections.put(key, new Connection(version, client, new ShootWatches(client, "Shoot " + key, refusals)));
             if (previous != null) {
                 previous.close();
             }
@@ -146,7 +147,7 @@ public final class ShootClusters implements AutoCloseable {
         connections.clear();
     }
 
-    private KubernetesClient build(Secret secret, String secretRef) {
+    private KubernetesClient build(Secret secret, String secretRef, WatchRefusals refusals) {
         String encoded = secret.getData() == null ? null : secret.getData().get(KUBECONFIG_KEY);
         String kubeconfig = encoded != null ? decode(encoded, secretRef)
                 : secret.getStringData() == null ? null : secret.getStringData().get(KUBECONFIG_KEY);
@@ -160,6 +161,9 @@ public final class ShootClusters implements AutoCloseable {
         config.setRequestRetryBackoffLimit(0);
         // watches as plain HTTP responses, which the response bounds see; a WebSocket's messages they would not
         config.setOnlyHttpWatches(true);
+        // a watch that ends (refused, expired, cut off) is not asked for again by the client, but by the next
+        // reconcile, unless it was refused for the credentials (ShootWatches, WatchRefusals)
+        config.setWatchReconnectLimit(0);
         LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
         try {
             TrustManager[] trust = ShootKubeconfig.trustManagers(config);
@@ -167,6 +171,7 @@ public final class ShootClusters implements AutoCloseable {
             return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(NO_REDIRECTS)
                     .withHttpClientBuilderConsumer(b -> {
                         b.addOrReplaceInterceptor("bounds", bounds)
+                                .addOrReplaceInterceptor("watch-refusals", refusals)
                                 .addOrReplaceInterceptor("metrics", requestCounter)
                                 .addOrReplaceInterceptor("user-agent", io.github.shootdualstack.garden.UserAgent.interceptor(userAgent))
                                 // straight to the shoot's server: no proxy from the operator's JVM settings

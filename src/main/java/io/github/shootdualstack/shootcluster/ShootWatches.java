@@ -50,18 +50,21 @@ final class ShootWatches implements AutoCloseable {
     }
 
     private final String shootRef;
+    private final WatchRefusals refusals;
     private final List<Target<?, ?>> targets;
     private boolean closed; // guarded by this
 
-    ShootWatches(KubernetesClient client, String shootRef) {
+    /** @param refusals what the client's answers showed of refused watches (an interceptor of {@code client}) */
+    ShootWatches(KubernetesClient client, String shootRef, WatchRefusals refusals) {
         this.shootRef = shootRef;
+        this.refusals = refusals;
         this.targets = List.of(
-                new Target<Node, NodeFacts>("Nodes", Observed::nodesVersion, Observed::nodes, NodeFacts::name, Fabric8ShootCluster::node,
+                new Target<Node, NodeFacts>("Nodes", "nodes", Observed::nodesVersion, Observed::nodes, NodeFacts::name, Fabric8ShootCluster::node,
                         (options, watcher) -> client.nodes().watch(options, watcher)),
-                new Target<Pod, PodFacts>("CoreDNS pods", Observed::dnsPodsVersion, Observed::dnsPods, PodFacts::name,
+                new Target<Pod, PodFacts>("CoreDNS pods", "pods", Observed::dnsPodsVersion, Observed::dnsPods, PodFacts::name,
                         Fabric8ShootCluster::dnsPod, (options, watcher) -> client.pods().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
                         .withLabel(Fabric8ShootCluster.DNS_LABEL, Fabric8ShootCluster.KUBE_DNS).watch(options, watcher)),
-                new Target<Service, ServiceFacts>("kube-dns Service", Observed::kubeDnsVersion,
+                new Target<Service, ServiceFacts>("kube-dns Service", "services", Observed::kubeDnsVersion,
                         observed -> observed.kubeDns() == null ? List.of() : List.of(observed.kubeDns()), facts -> Fabric8ShootCluster.KUBE_DNS,
                         Fabric8ShootCluster::service, (options, watcher) -> client.services().inNamespace(Fabric8ShootCluster.KUBE_SYSTEM)
                         .withName(Fabric8ShootCluster.KUBE_DNS).watch(options, watcher)));
@@ -94,6 +97,7 @@ final class ShootWatches implements AutoCloseable {
     private final class Target<T extends HasMetadata, F> {
 
         private final String what;
+        private final String resource;
         private final Function<Observed, String> version;
         private final Function<Observed, List<F>> seen;
         private final Function<F, String> name;
@@ -102,9 +106,10 @@ final class ShootWatches implements AutoCloseable {
         private Followed<T, F> current; // guarded by ShootWatches.this
         private boolean refused; // guarded by ShootWatches.this
 
-        Target(String what, Function<Observed, String> version, Function<Observed, List<F>> seen, Function<F, String> name,
-               Function<T, F> facts, BiFunction<ListOptions, Watcher<T>, Watch> watch) {
+        Target(String what, String resource, Function<Observed, String> version, Function<Observed, List<F>> seen,
+               Function<F, String> name, Function<T, F> facts, BiFunction<ListOptions, Watcher<T>, Watch> watch) {
             this.what = what;
+            this.resource = resource;
             this.version = version;
             this.seen = seen;
             this.name = name;
@@ -114,7 +119,7 @@ final class ShootWatches implements AutoCloseable {
 
         void follow(Observed observed, Runnable changed) {
             synchronized (ShootWatches.this) {
-                if (closed || refused || (current != null && !current.ended)) {
+                if (closed || refused || refusals.refused(resource) || (current != null && !current.ended)) {
                     return;
                 }
             }

@@ -33,10 +33,12 @@ class ShootWatchesTest {
 
     LocalApiServer server = LocalApiServer.start();
     KubernetesClient client = server.client();
-    /** As the operator's shoot clients do, it watches over plain HTTP only. */
+    WatchRefusals refusals = new WatchRefusals();
+    /** As the operator's shoot clients do, it watches over plain HTTP only, and a watch that ends is not asked for again by the client. */
     KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-            .withMasterUrl(server.httpWatchUrl()).withOnlyHttpWatches(true).build()).build();
-    ShootWatches watches = new ShootWatches(operatorClient, "Shoot garden-dev/prod");
+            .withMasterUrl(server.httpWatchUrl()).withOnlyHttpWatches(true).withWatchReconnectLimit(0).build())
+            .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor("watch-refusals", refusals)).build();
+    ShootWatches watches = new ShootWatches(operatorClient, "Shoot garden-dev/prod", refusals);
     Fabric8ShootCluster cluster = new Fabric8ShootCluster(operatorClient, "Shoot garden-dev/prod", "Secret garden-dev/prod.kubeconfig", watches, Listing.DEFAULT);
     AtomicInteger wakes = new AtomicInteger();
 
@@ -138,11 +140,7 @@ class ShootWatchesTest {
 
     @Test
     void aWatchRefusedForTheCredentials_isNotAskedForAgain_andTheOthersAreOpen() {
-        // Over WebSockets only: fabric8 7.5.2 opens an HTTP watch the server refuses without an error and
-        // asks for it again and again (AbstractWatchManager.onStatus), so over HTTP, as the operator
-        // watches, the refusal is not seen and the watch is asked for again with back-off.
-        ShootWatches watches = new ShootWatches(client, "Shoot garden-dev/prod");
-        Fabric8ShootCluster cluster = new Fabric8ShootCluster(client, "Shoot garden-dev/prod", "Secret garden-dev/prod.kubeconfig", watches, Listing.DEFAULT);
+        // over HTTP, as the operator watches: the client opens a refused watch without an error, and the refusal is seen in its answer
         cluster.observe(false);
         String nodesWatch = "/api/v1/nodes?allowWatchBookmarks=true&resourceVersion="
                 + client.nodes().list().getMetadata().getResourceVersion() + "&watch=true";
@@ -152,6 +150,8 @@ class ShootWatchesTest {
         int mark = requests.mark();
 
         cluster.follow(wakes::incrementAndGet);
+        // the refused watch ends, and the client does not ask for it again
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> !watches.following());
         cluster.observe(false);
         cluster.follow(wakes::incrementAndGet);
 
