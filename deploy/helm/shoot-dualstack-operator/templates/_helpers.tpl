@@ -194,3 +194,25 @@ says the garden is a development one: extraArgs would otherwise carry the flag i
 {{- fail "extraArgs: --allow-insecure-shoot-connections makes the operator accept shoot kubeconfigs with insecure-skip-tls-verify: true or a plain http server, which is for development gardens only: set development.allowInsecureShootConnections: true to pass it" }}
 {{- end }}
 {{- end }}
+
+{{/*
+Refuses --shoot-access in extraArgs: the roles follow shootAccess, and a flag beside it would take a way
+into shoot clusters they do not grant.
+*/}}
+{{- define "sdo.checkShootAccess" -}}
+{{- range .Values.extraArgs }}
+{{- if regexMatch "^--shoot-access(=.*)?$" (trim .) }}
+{{- fail "extraArgs: --shoot-access is set by shootAccess (auto, secret or adminkubeconfig), which the chart's roles follow" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* "true" when the operator may reach shoot clusters by their <shoot>.kubeconfig Secrets (shootAccess auto or secret). */}}
+{{- define "sdo.shootAccessBySecret" -}}
+{{- ne .Values.shootAccess "adminkubeconfig" }}
+{{- end }}
+
+{{/* "true" when the operator may reach shoot clusters by shoots/adminkubeconfig (shootAccess auto or adminkubeconfig). */}}
+{{- define "sdo.shootAccessByAdminKubeconfig" -}}
+{{- ne .Values.shootAccess "secret" }}
+{{- end }}

@@ -11,6 +11,7 @@ import io.github.shootdualstack.migration.Preflight;
 import io.github.shootdualstack.migration.ShootClusterFacts;
 import io.github.shootdualstack.operator.ErrorMessages;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shootcluster.ShootAccess;
 import io.github.shootdualstack.shootcluster.ShootAccessException;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import picocli.CommandLine;
@@ -50,6 +51,11 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--allow-insecure-shoot-connections", defaultValue = "false",
             description = "Development only: accept shoot kubeconfigs with insecure-skip-tls-verify: true or a plain http server.")
     boolean allowInsecureShootConnections;
+
+    @Option(names = "--shoot-access", paramLabel = "WAY", defaultValue = "auto", converter = ShootAccessFlag.class,
+            description = {"How shoot clusters are reached, as the operator's run reaches them: secret, adminkubeconfig,",
+                    "or auto (adminkubeconfig where gardener-apiserver serves the Shoots; default: ${DEFAULT-VALUE})."})
+    ShootAccess shootAccess;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -91,7 +97,7 @@ final class PlanCommand implements Callable<Integer> {
                 Migration.Settings.defaults().maxBackoff(), routeWarningNodes);
         GardenObserver observer = new GardenObserver(client);
         ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, shoots.size())));
-        try (ShootClusters clusters = new ShootClusters(client, new Interceptor() { }, allowInsecureShootConnections,
+        try (ShootClusters clusters = new ShootClusters(client, shootAccess, clock, new Interceptor() { }, allowInsecureShootConnections,
                 UserAgent.of(spec.name()), ShootClusters.DEFAULT_MAX_RESPONSE_BYTES)) {
             List<Future<Preflight>> looks = new ArrayList<>();
             for (Shoot shoot : shoots) {

@@ -6,6 +6,7 @@ import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
+import io.github.shootdualstack.shootcluster.ShootAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -70,6 +71,12 @@ final class RunCommand implements Callable<Integer> {
                     "Without it such a Shoot is shown an error naming its Secret."})
     boolean allowInsecureShootConnections;
 
+    @Option(names = "--shoot-access", paramLabel = "WAY", defaultValue = "auto", converter = ShootAccessFlag.class,
+            description = {"How shoot clusters are reached: secret (each Shoot's <shoot>.kubeconfig Secret), adminkubeconfig",
+                    "(a short-lived kubeconfig from Gardener's shoots/adminkubeconfig), or auto: adminkubeconfig where",
+                    "gardener-apiserver serves the Shoots, else the Secret (default: ${DEFAULT-VALUE})."})
+    ShootAccess shootAccess;
+
     @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
             description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
                     "(default: ${DEFAULT-VALUE}). A larger one is cut off and shown on its Shoot; lists are read in pages."})
@@ -132,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize));
+                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess);
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }

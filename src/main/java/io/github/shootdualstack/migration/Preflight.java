@@ -72,7 +72,7 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         checks.add(nodes(asked));
         checks.add(in.shootProblem() != null ? new Check("shoot cluster", Result.BLOCKING, in.shootProblem())
                 : in.shootCluster() == null ? new Check("shoot cluster", Result.CAUTION, "not looked at")
-                : new Check("shoot cluster", Result.OK, "kubeconfig Secret usable, API server reachable"));
+                : new Check("shoot cluster", Result.OK, "kubeconfig usable, API server reachable"));
         List<StepPlan> steps = new ArrayList<>();
         for (Step step : Step.values()) {
             StepUnit.Preview preview = step.unit().preview(new Look(asked, step, IpFamily.DUAL_STACK_IPV4_PRIMARY, null, null,

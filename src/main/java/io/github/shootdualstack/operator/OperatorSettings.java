@@ -1,6 +1,7 @@
 package io.github.shootdualstack.operator;
 
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.shootcluster.ShootAccess;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 
 import java.time.Clock;
@@ -17,42 +18,57 @@ import java.util.Set;
  *                        ({@code insecure-skip-tls-verify: true}) or that use plain {@code http}: for development
  *                        and the embedded local servers only
  * @param maxShootResponseBytes the most bytes of one response (or watch event) from a shoot API server
+ * @param shootAccess     how shoot clusters are reached: each Shoot's kubeconfig Secret, {@code shoots/adminkubeconfig},
+ *                        or as the garden serves Shoots
  */
 public record OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration,
                                boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock,
-                               boolean allowInsecureShootConnections, long maxShootResponseBytes) {
+                               boolean allowInsecureShootConnections, long maxShootResponseBytes, ShootAccess shootAccess) {
+
+    /** With shoot access as the garden serves Shoots ({@link ShootAccess#AUTO}). */
+    public OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration, boolean serverSideApply,
+                            LeaderElectionSettings leaderElection, Clock clock, boolean allowInsecureShootConnections,
+                            long maxShootResponseBytes) {
+        this(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
+                maxShootResponseBytes, ShootAccess.AUTO);
+    }
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false,
-                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES);
+                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES, ShootAccess.AUTO);
+    }
+
+    public OperatorSettings withShootAccess(ShootAccess access) {
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
+                allowInsecureShootConnections, maxShootResponseBytes, access);
     }
 
     public OperatorSettings withMaxShootResponseBytes(long bytes) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
-                allowInsecureShootConnections, bytes);
+                allowInsecureShootConnections, bytes, shootAccess);
     }
 
     public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess);
     }
 
     public OperatorSettings withMigration(Migration.Settings settings) {
         return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes);
+                maxShootResponseBytes, shootAccess);
     }
 
     public OperatorSettings withClock(Clock newClock) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections,
-                maxShootResponseBytes);
+                maxShootResponseBytes, shootAccess);
     }
 
     public OperatorSettings withNamespaces(Set<String> watched) {
         return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes);
+                maxShootResponseBytes, shootAccess);
     }
 
     public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections,
-                maxShootResponseBytes);
+                maxShootResponseBytes, shootAccess);
     }
 }

@@ -35,8 +35,8 @@ public final class ShootOperator implements AutoCloseable {
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
-        this.shootClusters = new ShootClusters(garden, metrics.apiRequests("shoot"), settings.allowInsecureShootConnections(),
-                UserAgent.VALUE, settings.maxShootResponseBytes());
+        this.shootClusters = new ShootClusters(garden, settings.shootAccess(), settings.clock(), metrics.apiRequests("shoot"),
+                settings.allowInsecureShootConnections(), UserAgent.VALUE, settings.maxShootResponseBytes());
         LeaderElectionSettings election = settings.leaderElection();
         this.operator = new Operator(o -> {
             o.withKubernetesClient(garden)

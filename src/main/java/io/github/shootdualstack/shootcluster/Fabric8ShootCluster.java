@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The shoot cluster through a fabric8 client built from the Shoot's kubeconfig Secret. */
+/** The shoot cluster through a fabric8 client built from the Shoot's kubeconfig. */
 public final class Fabric8ShootCluster implements ShootCluster {
 
     public static final String KUBE_SYSTEM = "kube-system";
@@ -31,22 +31,25 @@ public final class Fabric8ShootCluster implements ShootCluster {
 
     private final KubernetesClient client;
     private final String shootRef;
-    private final String secretRef;
+    private final String origin;
     private final ShootWatches watches;
     private final Listing listing;
     private volatile ShootWatches.Observed observed;
 
-    /** @param secretRef the Secret the client's kubeconfig came from, named when the server's certificate is refused */
-    public Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef) {
-        this(client, shootRef, secretRef, null, Listing.DEFAULT);
+    /**
+     * @param origin where the client's kubeconfig came from (its Secret, {@code shoots/adminkubeconfig}), named when
+     *               the server's certificate is refused
+     */
+    public Fabric8ShootCluster(KubernetesClient client, String shootRef, String origin) {
+        this(client, shootRef, origin, null, Listing.DEFAULT);
     }
 
     /** @param watches the watches of this client, which {@link #follow} opens; none to follow nothing */
-    Fabric8ShootCluster(KubernetesClient client, String shootRef, String secretRef, ShootWatches watches, Listing listing) {
+    Fabric8ShootCluster(KubernetesClient client, String shootRef, String origin, ShootWatches watches, Listing listing) {
         this.client = client;
         this.listing = listing;
         this.shootRef = shootRef;
-        this.secretRef = secretRef;
+        this.origin = origin;
         this.watches = watches;
     }
 
@@ -127,7 +130,7 @@ public final class Fabric8ShootCluster implements ShootCluster {
         } catch (KubernetesClientException | ResponseBounds.Exceeded e) {
             throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
                     + client.getConfiguration().getMasterUrl() + ": " + Failures.kind(e) + (Failures.tlsRefused(e)
-                    ? " (the server's certificate is not signed by the CA in certificate-authority-data of " + secretRef + ")" : ""));
+                    ? " (the server's certificate is not signed by the CA in certificate-authority-data of " + origin + ")" : ""));
         }
     }
 

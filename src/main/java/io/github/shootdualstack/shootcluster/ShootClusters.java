@@ -1,6 +1,5 @@
 package io.github.shootdualstack.shootcluster;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -13,21 +12,19 @@ import io.github.shootdualstack.shoot.Shoot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.TrustManager;
 
 /**
- * Clients to shoot clusters, built from each Shoot's {@code <shoot>.kubeconfig} Secret read as data
- * ({@link ShootKubeconfig}): reused while the Secret is unchanged, rebuilt when it changes, closed
- * when no longer needed.
+ * Clients to shoot clusters, built from each Shoot's kubeconfig read as data ({@link ShootKubeconfig})
+ * and got the way {@link ShootAccess} says ({@link ShootKubeconfigs}): from its {@code <shoot>.kubeconfig}
+ * Secret, reused while the Secret is unchanged, or from {@code shoots/adminkubeconfig}, reused until it
+ * is due for renewal; rebuilt with a new kubeconfig, closed when no longer needed.
  */
 public final class ShootClusters implements AutoCloseable {
-
-    public static final String KUBECONFIG_KEY = "kubeconfig";
     /** The most bytes of one response from a shoot API server, unless the operator is told otherwise. */
     public static final long DEFAULT_MAX_RESPONSE_BYTES = 4L * 1024 * 1024;
     /** The longest the body of one response from a shoot API server takes after its headers. */
@@ -42,15 +39,20 @@ public final class ShootClusters implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShootClusters.class);
 
     private final KubernetesClient garden;
+    private final ShootAccess access;
+    private final Clock clock;
     private final Interceptor requestCounter;
     private final boolean allowInsecure;
     private final String userAgent;
     private final ResponseBounds bounds;
     private final Listing listing;
     private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+    // the way into shoot clusters, once decided (for --shoot-access=auto, by the garden, on first need)
+    private volatile ShootKubeconfigs kubeconfigs;
 
-    /** A client built from one version of the kubeconfig Secret, and the watches it has open. */
-    private record Connection(String secretVersion, KubernetesClient client, ShootWatches watches) implements AutoCloseable {
+    /** A client built from one version of a Shoot's kubeconfig, where that came from, and the watches it has open. */
+    private record Connection(ShootKubeconfigs.Version version, String origin, KubernetesClient client, ShootWatches watches)
+            implements AutoCloseable {
 
         @Override
         public void close() {
@@ -60,27 +62,33 @@ public final class ShootClusters implements AutoCloseable {
     }
 
     /**
+     * Clients from each Shoot's {@code <shoot>.kubeconfig} Secret.
+     *
      * @param requestCounter sees every request to a shoot cluster (for the metrics)
      * @param allowInsecure  accept shoot kubeconfigs with {@code insecure-skip-tls-verify: true} or a plain
      *                       {@code http} server (development only)
      */
     public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure) {
-        this(garden, requestCounter, allowInsecure, io.github.shootdualstack.garden.UserAgent.VALUE, DEFAULT_MAX_RESPONSE_BYTES);
+        this(garden, ShootAccess.SECRET, Clock.systemUTC(), requestCounter, allowInsecure,
+                io.github.shootdualstack.garden.UserAgent.VALUE, DEFAULT_MAX_RESPONSE_BYTES);
     }
 
     /**
-     * As above; the requests to the shoot clusters carry the User-Agent {@code userAgent}, and a response
+     * As above, with the kubeconfigs got as {@code access} says (a short-lived one renewed by {@code
+     * clock}); the requests to the shoot clusters carry the User-Agent {@code userAgent}, and a response
      * (or an event of a watch) of more than {@code maxResponseBytes} is cut off and reported.
      */
-    public ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent,
-                         long maxResponseBytes) {
-        this(garden, requestCounter, allowInsecure, userAgent, maxResponseBytes, RESPONSE_DEADLINE, Listing.DEFAULT);
+    public ShootClusters(KubernetesClient garden, ShootAccess access, Clock clock, Interceptor requestCounter, boolean allowInsecure,
+                         String userAgent, long maxResponseBytes) {
+        this(garden, access, clock, requestCounter, allowInsecure, userAgent, maxResponseBytes, RESPONSE_DEADLINE, Listing.DEFAULT);
     }
 
     /** As above, with the longest a response's body may take after its headers, and the bounds of a listing (smaller in tests). */
-    ShootClusters(KubernetesClient garden, Interceptor requestCounter, boolean allowInsecure, String userAgent,
-                  long maxResponseBytes, java.time.Duration responseDeadline, Listing listing) {
+    ShootClusters(KubernetesClient garden, ShootAccess access, Clock clock, Interceptor requestCounter, boolean allowInsecure,
+                  String userAgent, long maxResponseBytes, java.time.Duration responseDeadline, Listing listing) {
         this.garden = garden;
+        this.access = access;
+        this.clock = clock;
         this.listing = listing;
         this.bounds = new ResponseBounds(maxResponseBytes, responseDeadline);
         this.userAgent = userAgent;
@@ -90,31 +98,47 @@ public final class ShootClusters implements AutoCloseable {
 
     /** The shoot cluster of a Shoot; throws {@link ShootAccessException} naming what is wrong. */
     public ShootCluster of(Shoot shoot) {
-        String namespace = shoot.getMetadata().getNamespace();
-        String secretName = shoot.getMetadata().getName() + ".kubeconfig";
-        String secretRef = "Secret " + namespace + "/" + secretName;
-        Secret secret;
-        try {
-            secret = garden.secrets().inNamespace(namespace).withName(secretName).get();
-        } catch (KubernetesClientException e) {
-            throw new ShootAccessException("could not read " + secretRef + ": " + Failures.kind(e), e);
-        }
-        if (secret == null) {
-            throw new ShootAccessException(secretRef + " not found: it holds the shoot cluster's kubeconfig");
-        }
-        String key = namespace + "/" + shoot.getMetadata().getName();
+        String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         Connection connection = connections.get(key);
-        String version = secret.getMetadata().getResourceVersion();
-        if (connection == null || !connection.secretVersion().equals(version)) {
+        ShootKubeconfigs.Kubeconfig fresh = kubeconfigs().kubeconfig(shoot, connection == null ? null : connection.version());
+        if (fresh != null) {
             WatchRefusals refusals = new WatchRefusals();
-            KubernetesClient client = build(secret, secretRef, refusals);
-            Connection previous = connections.put(key, new Connection(version, client, new ShootWatches(client, "Shoot " + key, refusals)));
+            KubernetesClient client = build(fresh, refusals);
+            Connection previous = connections.put(key, new Connection(fresh.version(), fresh.origin(), client,
+                    new ShootWatches(client, "Shoot " + key, refusals)));
             if (previous != null) {
                 previous.close();
             }
             connection = connections.get(key);
         }
-        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, secretRef, connection.watches(), listing);
+        return new Fabric8ShootCluster(connection.client(), "Shoot " + key, connection.origin(), connection.watches(), listing);
+    }
+
+    /**
+     * The way into shoot clusters: the one {@code --shoot-access} names, or for {@code auto} the one of
+     * this garden, asked once, when a shoot cluster is first needed (an idle operator asks nothing).
+     */
+    private ShootKubeconfigs kubeconfigs() {
+        ShootKubeconfigs chosen = kubeconfigs;
+        if (chosen != null) {
+            return chosen;
+        }
+        synchronized (this) {
+            if (kubeconfigs == null) {
+                ShootAccess way;
+                try {
+                    way = access.in(garden);
+                } catch (KubernetesClientException e) {
+                    throw new ShootAccessException("could not tell how to reach shoot clusters (--shoot-access=auto): the garden's"
+                            + " discovery of core.gardener.cloud/v1beta1 failed: " + Failures.kind(e), e);
+                }
+                kubeconfigs = way.kubeconfigs(garden, clock);
+                LOG.info("Shoot clusters are reached with {}{}", kubeconfigs.describe(),
+                        access == ShootAccess.AUTO ? " (--shoot-access=auto: the garden " + (way == ShootAccess.ADMINKUBECONFIG
+                                ? "serves shoots/adminkubeconfig)" : "does not serve shoots/adminkubeconfig)") : "");
+            }
+            return kubeconfigs;
+        }
     }
 
     /** Closes the client of a Shoot that no longer needs one, and its watches. */
@@ -147,14 +171,9 @@ public final class ShootClusters implements AutoCloseable {
         connections.clear();
     }
 
-    private KubernetesClient build(Secret secret, String secretRef, WatchRefusals refusals) {
-        String encoded = secret.getData() == null ? null : secret.getData().get(KUBECONFIG_KEY);
-        String kubeconfig = encoded != null ? decode(encoded, secretRef)
-                : secret.getStringData() == null ? null : secret.getStringData().get(KUBECONFIG_KEY);
-        if (kubeconfig == null || kubeconfig.isBlank()) {
-            throw new ShootAccessException(secretRef + " has no key \"" + KUBECONFIG_KEY + "\"");
-        }
-        Config config = ShootKubeconfig.clientConfig(kubeconfig, secretRef, allowInsecure);
+    private KubernetesClient build(ShootKubeconfigs.Kubeconfig kubeconfig, WatchRefusals refusals) {
+        String origin = kubeconfig.origin();
+        Config config = ShootKubeconfig.clientConfig(kubeconfig.text(), origin, allowInsecure);
         // fail fast: an unreachable shoot is reported and retried with back-off, not waited for here
         config.setConnectionTimeout(5_000);
         config.setRequestTimeout(10_000);
@@ -164,7 +183,7 @@ public final class ShootClusters implements AutoCloseable {
         // a watch that ends (refused, expired, cut off) is not asked for again by the client, but by the next
         // reconcile, unless it was refused for the credentials (ShootWatches, WatchRefusals)
         config.setWatchReconnectLimit(0);
-        LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), secretRef);
+        LOG.debug("Connecting to the shoot cluster at {} from {}", config.getMasterUrl(), origin);
         try {
             TrustManager[] trust = ShootKubeconfig.trustManagers(config);
             KeyManager[] keys = trust == null ? null : SSLUtils.keyManagers(config);
@@ -181,17 +200,9 @@ public final class ShootClusters implements AutoCloseable {
                         }
                     }).build();
         } catch (RuntimeException | java.security.GeneralSecurityException | java.io.IOException e) {
-            // the key or certificate did not load; the message names the Secret, never its content
-            throw new ShootAccessException("the credentials in " + secretRef + " could not be used: "
+            // the key or certificate did not load; the message names where the kubeconfig came from, never its content
+            throw new ShootAccessException("the credentials in " + origin + " could not be used: "
                     + ShootAccessException.rootOf(e).getClass().getSimpleName() + " (check client-certificate-data, client-key-data and certificate-authority-data)");
-        }
-    }
-
-    private static String decode(String encoded, String secretRef) {
-        try {
-            return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new ShootAccessException(secretRef + " key \"" + KUBECONFIG_KEY + "\" is not valid base64");
         }
     }
 }

@@ -74,7 +74,8 @@ final class ShootWatches implements AutoCloseable {
      * Calls {@code changed} on every change of the facts {@code observed} read, from now until closed:
      * opens what is not open yet, or has ended, from the versions {@code observed} has. A watch the
      * shoot API server refused for the credentials (401, 403) or as not allowed (405) is not asked
-     * for again; the kubeconfig Secret's next version brings a new client, and with it new watches.
+     * for again; the next kubeconfig (a new version of the Secret, a renewed admin kubeconfig) brings a new
+     * client, and with it new watches.
      */
     void follow(Observed observed, Runnable changed) {
         targets.forEach(target -> target.follow(observed, changed));

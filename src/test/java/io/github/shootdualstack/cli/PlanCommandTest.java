@@ -158,7 +158,7 @@ class PlanCommandTest {
         assertThat(run.exit).isZero();
         assertThat(run.out).startsWith("Shoot garden-dev/ready: READY")
                 .containsPattern("OK +IP families +\\[IPv4\\] to \\[IPv4, IPv6\\]")
-                .containsPattern("OK +shoot cluster +kubeconfig Secret usable, API server reachable")
+                .containsPattern("OK +shoot cluster +kubeconfig usable, API server reachable")
                 .contains("2 nodes in 1 worker pool")
                 .contains("the Shoot would show: Step 2/7 Infrastructure: waiting for Infrastructure shoot--dev--ready/ready to allocate IPv6 ranges")
                 .contains("the operator would: set the IP families in Cluster shoot--dev--ready to [IPv4, IPv6]; trigger the Infrastructure")
@@ -254,6 +254,7 @@ class PlanCommandTest {
         assertThat(plan("/ready").exit).isEqualTo(2);
         assertThat(plan("garden-dev/Not\u0007Valid").exit).isEqualTo(2);
         assertThat(plan("--kubeconfig", "/nonexistent/kubeconfig").exit).isEqualTo(2);
+        assertThat(plan("--shoot-access", "token").exit).isEqualTo(2);
     }
 
     private record Run(int exit, String out, String err) {

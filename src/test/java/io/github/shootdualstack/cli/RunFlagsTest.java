@@ -28,6 +28,8 @@ class RunFlagsTest {
             "--max-shoot-response-size=1Ki   | --max-shoot-response-size \"1Ki\" must be a size between 64Ki and 1Gi",
             "--max-shoot-response-size=lots  | --max-shoot-response-size \"lots\" must be a size between 64Ki and 1Gi",
             "--max-shoot-response-size=2Ti   | --max-shoot-response-size \"2Ti\" must be a size between 64Ki and 1Gi",
+            "--shoot-access=kubeconfig       | --shoot-access \"kubeconfig\" must be auto, secret or adminkubeconfig",
+            "--shoot-access=ADMIN            | --shoot-access \"ADMIN\" must be auto, secret or adminkubeconfig",
     })
     void impossibleValue_refusedAtStart_namingTheFlag(String flag, String message) {
         StringWriter err = new StringWriter();

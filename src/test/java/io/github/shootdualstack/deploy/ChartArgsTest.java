@@ -22,7 +22,7 @@ class ChartArgsTest {
                   selector: dualstack=enabled
                 logFormat: json
                 recheckInterval: 10s
-                """, ChartShardsTest.THREE_SHARDS)) {
+                """, ChartShardsTest.THREE_SHARDS, "shootAccess: adminkubeconfig\n", "shootAccess: secret\n")) {
             for (Deployment deployment : Manifests.of(HelmChart.template(values)).all(Deployment.class)) {
                 Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
                 List<String> args = new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());

@@ -60,15 +60,28 @@ class ChartPrivilegesTest {
 
     @Test
     void noNamespacesListed_theNotesSayTheOperatorMayReadEverySecretAndPatchEveryShoot() {
-        String notes = HelmChart.notes("");
+        String notes = oneLine(HelmChart.notes(""));
 
         assertThat(notes).contains("Garden-wide: no namespaces are listed, so the ClusterRole lets the operator read every "
-                        + "Secret in the garden (get, by name) and patch every Shoot in every namespace")
+                        + "Secret in the garden (get, by name), get an admin kubeconfig of every Shoot (shoots/adminkubeconfig) and patch"
+                        + " every Shoot in every namespace")
                 .contains("set watch.namespaces (with shards: give every shard its namespaces)");
+        assertThat(oneLine(HelmChart.notes("shootAccess: secret\n"))).contains("lets the operator read every Secret in the garden"
+                + " (get, by name) and patch every Shoot in every namespace");
+        assertThat(oneLine(HelmChart.notes("shootAccess: adminkubeconfig\n"))).contains("lets the operator get an admin kubeconfig"
+                + " of every Shoot (shoots/adminkubeconfig) and patch every Shoot in every namespace");
         // what the notes say is what the chart grants
         ChartRbac rbac = ChartRbac.of("");
         assertThat(rbac.allowing(request("GET", "/api/v1/namespaces/kube-system/secrets/anything"))).isPresent();
+        assertThat(rbac.allowing(request("POST", "/apis/core.gardener.cloud/v1beta1/namespaces/garden-any/shoots/any/adminkubeconfig")))
+                .isPresent();
         assertThat(rbac.allowing(request("PATCH", "/apis/core.gardener.cloud/v1beta1/namespaces/garden-any/shoots/any"))).isPresent();
+        assertThat(ChartRbac.of("shootAccess: adminkubeconfig\n").allowing(request("GET", "/api/v1/namespaces/kube-system/secrets/anything")))
+                .isEmpty();
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ");
     }
 
     @Test

@@ -72,7 +72,7 @@ class ChartShardsTest {
         assertThat(operator(shards, "dev").getArgs()).containsExactly("run", "--http-port=8080",
                 "--namespace=garden-dev", "--namespace=garden-qa", "--selector=dualstack.gardener.cloud/migrate=true",
                 "--recheck-interval=30s", "--max-backoff=5m", "--route-warning-nodes=50", "--no-server-side-apply",
-                "--log-format=plain", "--leader-election", "--leader-election-name=" + FULLNAME + "-dev");
+                "--log-format=plain", "--shoot-access=auto", "--leader-election", "--leader-election-name=" + FULLNAME + "-dev");
         assertThat(operator(shards, "prod-a").getArgs())
                 .contains("--namespace=garden-prod", "--selector=dualstack.gardener.cloud/migrate=true,shard=a",
                         "--leader-election-name=" + FULLNAME + "-prod-a")
@@ -156,7 +156,7 @@ class ChartShardsTest {
 
         assertThat(projectRoles(shards)).containsExactly("garden-dev", "garden-qa", "garden-prod");
         assertThat(shards.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
-                .doesNotContain("secrets", "shoots", "shoots/status", "events", "namespaces");
+                .doesNotContain("secrets", "shoots", "shoots/status", "shoots/adminkubeconfig", "events", "namespaces");
         for (String namespace : List.of("garden-dev", "garden-qa", "garden-prod")) {
             assertThat(rbac.allowing(request("GET", "/api/v1/namespaces/" + namespace + "/secrets/a.kubeconfig")))
                     .as("a kubeconfig Secret in %s", namespace).isPresent();

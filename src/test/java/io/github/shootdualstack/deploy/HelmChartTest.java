@@ -214,6 +214,7 @@ class HelmChartTest {
                         tuple(List.of("core.gardener.cloud"), List.of("shoots/status"), List.of("patch")),
                         tuple(List.of(""), List.of("events"), List.of("create", "get", "patch")),
                         tuple(List.of(""), List.of("secrets"), List.of("get")),
+                        tuple(List.of("core.gardener.cloud"), List.of("shoots/adminkubeconfig"), List.of("create")),
                         tuple(List.of(""), List.of("namespaces"), List.of("get")),
                         tuple(List.of("core.gardener.cloud"), List.of("projects"), List.of("list")),
                         tuple(List.of("extensions.gardener.cloud"), List.of("infrastructures", "controlplanes", "networks"),
@@ -235,7 +236,7 @@ class HelmChartTest {
         Manifests manifests = Manifests.of(HelmChart.template("watch: {namespaces: [garden-dev, garden-prod]}\n"));
 
         assertThat(manifests.one(ClusterRole.class).getRules()).flatExtracting(PolicyRule::getResources)
-                .doesNotContain("secrets", "shoots", "shoots/status", "events", "namespaces");
+                .doesNotContain("secrets", "shoots", "shoots/status", "shoots/adminkubeconfig", "events", "namespaces");
         assertThat(manifests.all(Role.class)).filteredOn(role -> !role.getMetadata().getName().endsWith("-leader-election"))
                 .extracting(role -> role.getMetadata().getNamespace())
                 .containsExactlyInAnyOrder("garden-dev", "garden-prod");
@@ -282,6 +283,7 @@ class HelmChartTest {
                 "--route-warning-nodes=50",
                 "--no-server-side-apply",
                 "--log-format=plain",
+                "--shoot-access=auto",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
         assertThat(operator(defaults).getEnv()).filteredOn(env -> env.getName().equals("JAVA_TOOL_OPTIONS"))
@@ -301,6 +303,7 @@ class HelmChartTest {
                 "--route-warning-nodes=200",
                 "--server-side-apply",
                 "--log-format=json",
+                "--shoot-access=auto",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
     }

@@ -32,7 +32,7 @@ class RealPlanAndStatusIT {
             assertReadsOnly(world, start);
             assertThat(plan.exit).as(plan.err).isZero();
             assertThat(plan.out).containsPattern(shoot + " +READY");
-            assertThat(planOne.out).containsPattern("OK +shoot cluster +kubeconfig Secret usable, API server reachable")
+            assertThat(planOne.out).containsPattern("OK +shoot cluster +kubeconfig usable, API server reachable")
                     .contains("waits for 5 of 5 nodes (pool-a: 3, pool-b: 2)");
 
             world.startOperator(world.garden.config(), world.settings(false));

@@ -40,8 +40,8 @@ class HostileShootServerTest {
     HttpServer hostile = server();
     HttpServer metadata = server();
     AtomicInteger metadataRequests = new AtomicInteger();
-    ShootClusters clusters = new ShootClusters(garden.client(), new Interceptor() { }, true, UserAgent.VALUE, LIMIT,
-            Duration.ofSeconds(2), new Listing(50, 5_000, Duration.ofMinutes(1)));
+    ShootClusters clusters = new ShootClusters(garden.client(), ShootAccess.SECRET, java.time.Clock.systemUTC(),
+            new Interceptor() { }, true, UserAgent.VALUE, LIMIT, Duration.ofSeconds(2), new Listing(50, 5_000, Duration.ofMinutes(1)));
     Shoot shoot = TestShoots.ipv4("garden-dev", "prod");
 
     @AfterEach

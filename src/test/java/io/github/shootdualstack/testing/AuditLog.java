@@ -18,11 +18,11 @@ public record AuditLog(List<Entry> entries) {
     private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
 
     /**
-     * One request: who (user agent, user), what (verb, resource, subresource, namespace, name), the
+     * One request: who (user agent, user and groups), what (verb, resource, subresource, namespace, name), the
      * answer, and the stage it was logged at (a watch is logged when it starts and again when it ends).
      */
     public record Entry(String verb, String userAgent, String user, String impersonated, String apiGroup, String resource,
-                        String subresource, String namespace, String name, int code, String uri, String stage) {
+                        String subresource, String namespace, String name, int code, String uri, String stage, List<String> groups) {
 
         public boolean write() {
             return WRITES.contains(verb);
@@ -56,7 +56,9 @@ public record AuditLog(List<Entry> entries) {
                     event.path("user").path("username").asText(), event.path("impersonatedUser").path("username").asText(null),
                     ref.path("apiGroup").asText(""), ref.path("resource").asText(""), ref.path("subresource").asText(""),
                     ref.path("namespace").asText(""), ref.path("name").asText(""),
-                    event.path("responseStatus").path("code").asInt(), event.path("requestURI").asText(), event.path("stage").asText());
+                    event.path("responseStatus").path("code").asInt(), event.path("requestURI").asText(), event.path("stage").asText(),
+                    java.util.stream.StreamSupport.stream(event.path("user").path("groups").spliterator(), false)
+                            .map(JsonNode::asText).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("not an audit event: " + line, e);
         }

@@ -191,6 +191,36 @@ public final class GardenerGarden implements AutoCloseable {
         return client.resources(Shoot.class).inNamespace(PROJECT_NAMESPACE).withName(name).require();
     }
 
+    /**
+     * What gardener-apiserver needs to answer {@code shoots/adminkubeconfig} of this Shoot, as gardenlet keeps
+     * it (pkg/apiserver/registry/core/shoot/storage/kubeconfig.go): the InternalSecret {@code <shoot>.ca-client}
+     * (the CA that signs the kubeconfigs' client certificates; its key in PKCS#1 form), the ConfigMap
+     * {@code <shoot>.ca-cluster} (the CA of the shoot API server's serving certificate) and, on the Shoot's
+     * status, {@code advertisedAddresses: [{name: external, url}]}.
+     */
+    public void prepareShootAccess(String shoot, TestCa clientCa, String clusterCaPem, String url) {
+        GenericKubernetesResource caClient = new GenericKubernetesResource();
+        caClient.setApiVersion("core.gardener.cloud/v1beta1");
+        caClient.setKind("InternalSecret");
+        caClient.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(PROJECT_NAMESPACE)
+                .withName(shoot + ".ca-client").build());
+        caClient.setAdditionalProperty("data", java.util.Map.of("ca.crt", base64(clientCa.certificatePem()),
+                "ca.key", base64(clientCa.keyPem())));
+        client.resource(caClient).create();
+        client.configMaps().inNamespace(PROJECT_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withNamespace(PROJECT_NAMESPACE).withName(shoot + ".ca-cluster").endMetadata()
+                .withData(java.util.Map.of("ca.crt", clusterCaPem)).build()).create();
+        client.genericKubernetesResources("core.gardener.cloud/v1beta1", "Shoot").inNamespace(PROJECT_NAMESPACE).withName(shoot)
+                .editStatus(stored -> {
+                    @SuppressWarnings("unchecked")
+                    java.util.Map<String, Object> status = stored.getAdditionalProperties().get("status") instanceof java.util.Map<?, ?> map
+                            ? new java.util.LinkedHashMap<>((java.util.Map<String, Object>) map) : new java.util.LinkedHashMap<>();
+                    status.put("advertisedAddresses", List.of(java.util.Map.of("name", "external", "url", url)));
+                    stored.setAdditionalProperty("status", status);
+                    return stored;
+                });
+    }
+
     /** Every warning the API server has answered this garden's client with so far, oldest first. */
     public synchronized List<Warning> warnings() {
         return List.copyOf(warnings);
@@ -217,6 +247,10 @@ public final class GardenerGarden implements AutoCloseable {
             return header;
         }
         return header.substring(open + 1, header.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+    }
+
+    private static String base64(String text) {
+        return java.util.Base64.getEncoder().encodeToString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Path envtest() {

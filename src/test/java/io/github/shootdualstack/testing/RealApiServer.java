@@ -63,6 +63,15 @@ public final class RealApiServer implements AutoCloseable {
 
     /** A server whose Services get cluster IPs from these ranges (two for a dual-stack cluster). */
     public static RealApiServer start(String name, List<String> serviceRanges) {
+        return start(name, serviceRanges, null);
+    }
+
+    /**
+     * As above; client certificates signed by {@code clientCaPem} are trusted too (a shoot's API server
+     * trusts its Shoot's {@code ca-client}, by which Gardener signs the certificates of admin kubeconfigs),
+     * beside kube-api-test's own admin certificate; {@code null} for none.
+     */
+    public static RealApiServer start(String name, List<String> serviceRanges, String clientCaPem) {
         Path binaries = Kubectl.binaries();
         String version = System.getProperty("kube.version", binaries.getFileName().toString().replaceFirst("-.*", ""));
         Path dir = Path.of("target", "kube-api-test", name + "-" + INSTANCES.incrementAndGet()).toAbsolutePath();
@@ -77,18 +86,22 @@ public final class RealApiServer implements AutoCloseable {
                     """.formatted(binaries.resolve("etcd")));
             writeScript(wrapped.resolve("kube-apiserver"), """
                     #!/usr/bin/env bash
-                    # this server's service ranges instead of kube-api-test's fixed one; etcd on loopback
+                    # this server's service ranges instead of kube-api-test's fixed one; etcd on loopback;
+                    # client certificates of kube-api-test's client CA and of this server's extra one
                     args=()
                     while [ $# -gt 0 ]; do
                       case "$1" in
                         --service-cluster-ip-range) args+=("$1" "%s"); shift 2 ;;
+                        --client-ca-file) { cat "$2"; echo; cat "%s"; } > "%s"; args+=("$1" "%s"); shift 2 ;;
                         --etcd-servers) args+=("$1" "${2//0.0.0.0/127.0.0.1}"); shift 2 ;;
                         *) args+=("$1"); shift ;;
                       esac
                     done
                     exec "%s" "${args[@]}"
-                    """.formatted(String.join(",", serviceRanges), binaries.resolve("kube-apiserver")));
+                    """.formatted(String.join(",", serviceRanges), dir.resolve("extra-client-ca.crt"), dir.resolve("client-ca-bundle.crt"),
+                    dir.resolve("client-ca-bundle.crt"), binaries.resolve("kube-apiserver")));
             Files.writeString(dir.resolve("audit-policy.yaml"), AUDIT_POLICY);
+            Files.writeString(dir.resolve("extra-client-ca.crt"), clientCaPem == null ? "" : clientCaPem);
         } catch (IOException e) {
             throw new UncheckedIOException("could not prepare " + dir, e);
         }
@@ -152,6 +165,15 @@ public final class RealApiServer implements AutoCloseable {
         kubeconfig.put("contexts", List.of(Map.of("name", name, "context", Map.of("cluster", name, "user", name))));
         kubeconfig.put("current-context", name);
         return Serialization.asYaml(kubeconfig);
+    }
+
+    /** The CA of the server's serving certificate (kube-api-test's is self-signed), PEM. */
+    public String servingCaPem() {
+        try {
+            return Files.readString(Path.of(new CertManager(dir.toString()).getAPIServerCertPath()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** {@link #kubeconfig} written to a file in the server's folder, for kubectl and Helm. */

@@ -28,6 +28,13 @@ public final class RealApiServers {
         return server;
     }
 
+    /** As above, trusting client certificates of this CA too (a shoot's {@code ca-client}). */
+    public static RealApiServer started(String name, java.util.List<String> serviceRanges, String clientCaPem) {
+        RealApiServer server = RealApiServer.start(name, serviceRanges, clientCaPem);
+        System.out.println("Real kube-apiserver \"" + name + "\" at " + server.url() + ", /version: " + server.version());
+        return server;
+    }
+
     public static RealApiServer started(String name) {
         return started(name, java.util.List.of("10.0.0.0/24"));
     }
