@@ -1,12 +1,14 @@
 package io.github.shootdualstack.cli;
 
-import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shootcluster.ShootAccess;
+import io.github.shootdualstack.operator.ShootReconciler;
+import io.javaoperatorsdk.operator.OperatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -26,7 +28,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Runs the operator against a garden cluster.",
                 "Connects with KUBECONFIG (or ~/.kube/config), or the in-cluster config when it runs in a pod.",
-                "Serves /healthz, /readyz and /metrics; stops cleanly on SIGTERM."})
+                "Serves /healthz, /readyz and /metrics; stops cleanly on SIGTERM.",
+                "Exit code 2 on a usage error, 3 when the garden cannot be read at start (said on one line)."})
 final class RunCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -143,10 +146,21 @@ final class RunCommand implements Callable<Integer> {
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }
-        Config garden = Config.autoConfigure(null);
-        LOG.info("Garden cluster: {}", garden.getMasterUrl());
+        GardenAccess garden;
+        try {
+            garden = GardenAccess.of(null);
+            LOG.info("Garden cluster: {}", garden.config().getMasterUrl());
+            garden.checkWatched(settings.namespaces(), ShootReconciler.WATCHED_EXTENSIONS);
+        } catch (GardenAccess.Unreadable e) {
+            return unreadable(e);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
-        ShootOperator operator = new ShootOperator(garden, settings);
+        ShootOperator operator;
+        try {
+            operator = new ShootOperator(garden.config(), settings);
+        } catch (KubernetesClientException e) {
+            return unreadable(garden.unreadable(e));
+        }
         try (OperatorHttpServer http = new OperatorHttpServer(httpPort, operator)) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping");
@@ -154,11 +168,35 @@ final class RunCommand implements Callable<Integer> {
                 LOG.info("Stopped");
                 stopped.countDown();
             }, "shutdown"));
-            operator.start();
+            try {
+                operator.start();
+            } catch (OperatorException e) {
+                // the garden went away, or its answers changed, between the check and the informers' start
+                if (!causedByGarden(e)) {
+                    throw e;
+                }
+                return unreadable(garden.unreadable(e));
+            }
             LOG.info("Watching Shoots in {}; /healthz, /readyz and /metrics on port {}",
                     watched.namespaces.isEmpty() ? "all namespaces" : watched.namespaces, http.port());
             stopped.await();
         }
         return 0;
+    }
+
+    /** The garden cannot be read: said on one line, with the exit code of plan and status for it. */
+    private int unreadable(GardenAccess.Unreadable e) {
+        spec.commandLine().getErr().println(e.getMessage());
+        spec.commandLine().getErr().flush();
+        return GardenAccess.UNREADABLE;
+    }
+
+    private static boolean causedByGarden(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof KubernetesClientException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

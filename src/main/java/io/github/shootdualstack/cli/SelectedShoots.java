@@ -19,9 +19,6 @@ final class SelectedShoots extends ShootFilter {
 
     enum Output { TEXT, JSON }
 
-    /** The exit code when the garden cannot be read. */
-    static final int GARDEN_UNREADABLE = 3;
-
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "The garden's kubeconfig (default: $KUBECONFIG, ~/.kube/config, or the in-cluster config).")
     java.nio.file.Path kubeconfig;
@@ -46,30 +43,28 @@ final class SelectedShoots extends ShootFilter {
         return problems;
     }
 
-    /** A client of the garden whose requests name the operator and the command (for audit logs). */
-    KubernetesClient garden(CommandLine command) {
-        String agent = UserAgent.of(command.getCommandName());
-        if (gardenConfig != null) {
-            return UserAgent.client(gardenConfig, agent);
-        }
-        if (kubeconfig == null) {
-            return UserAgent.client(io.fabric8.kubernetes.client.Config.autoConfigure(null), agent);
-        }
-        // read from the file, so that paths in it are taken relative to its folder, as kubectl takes them
-        return UserAgent.client(io.fabric8.kubernetes.client.Config.fromKubeconfig(kubeconfig.toFile()), agent);
+    /** The garden: as the tests hand it over, else of the options; its requests are not tried again. */
+    GardenAccess garden() {
+        return gardenConfig != null ? GardenAccess.given(gardenConfig) : GardenAccess.of(kubeconfig).withoutRetries();
     }
 
     /**
-     * Runs a read-only command's work on the garden; a garden that cannot be read (unreachable, a
-     * request refused) is said on one line, with exit code {@value #GARDEN_UNREADABLE}.
+     * Runs a read-only command's work on the garden with a client whose requests name the operator and
+     * the command (for audit logs); a garden that cannot be read (its configuration unusable, the server
+     * unreachable, a request refused) is said on one line, with exit code {@value GardenAccess#UNREADABLE}.
      */
     int withGarden(CommandLine command, java.util.function.ToIntFunction<KubernetesClient> work) {
-        try (KubernetesClient client = garden(command)) {
-            return work.applyAsInt(client);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            command.getErr().println("could not read the garden: " + io.github.shootdualstack.operator.ErrorMessages.of(e));
+        try {
+            GardenAccess garden = garden();
+            try (KubernetesClient client = garden.client(UserAgent.of(command.getCommandName()))) {
+                return work.applyAsInt(client);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                throw garden.unreadable(e);
+            }
+        } catch (GardenAccess.Unreadable e) {
+            command.getErr().println(e.getMessage());
             command.getErr().flush();
-            return GARDEN_UNREADABLE;
+            return GardenAccess.UNREADABLE;
         }
     }
 

@@ -61,6 +61,9 @@ import java.util.stream.Collectors;
 public class ShootReconciler implements Reconciler<Shoot> {
 
     public static final String NAME = "shoot-dualstack";
+    /** The extension resources whose changes wake a Shoot: the operator watches them in the whole garden. */
+    public static final List<ExtensionKind> WATCHED_EXTENSIONS = List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE,
+            ExtensionKind.NETWORK);
     private static final Logger LOG = LoggerFactory.getLogger(ShootReconciler.class);
     private static final String BY_EXTENSION = "by-extension-resource";
 
@@ -105,7 +108,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 : List.of(TechnicalNamespace.claimed(shoot) + "/" + shoot.getMetadata().getName()));
         List<EventSource<?, Shoot>> sources = new ArrayList<>();
         sources.add(shootClusterChanges);
-        for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
+        for (ExtensionKind kind : WATCHED_EXTENSIONS) {
             var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
                     .withName(kind.kind())
                     .withWatchAllNamespaces()

@@ -22,8 +22,9 @@ import javax.net.ssl.SSLHandshakeException;
  * (with its standard reason, and the Kubernetes reason when it is one Kubernetes defines), a refused
  * or timed out connection, a TLS failure, a response cut off at a limit. Never a message of the
  * server's, nor one that quotes what it sent (a parser's, say): a shoot's server may be anyone's.
+ * The commands use it for the garden's transport failures too.
  */
-final class Failures {
+public final class Failures {
 
     /** The reasons of a Kubernetes {@code Status} (metav1.StatusReason), the only words of a server's answer shown. */
     private static final Set<String> STATUS_REASONS = Set.of("Unauthorized", "Forbidden", "NotFound", "AlreadyExists",
@@ -35,7 +36,7 @@ final class Failures {
     }
 
     /** The kind of failure, e.g. "HTTP 403 Forbidden", "connection refused", "a response larger than 4 MiB". */
-    static String kind(Throwable failure) {
+    public static String kind(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof ResponseBounds.Exceeded exceeded) {
                 return "it sent " + exceeded.getMessage();
@@ -66,6 +67,10 @@ final class Failures {
     }
 
     private static String transport(Throwable cause) {
+        if (cause instanceof ConnectException && cause.getCause() instanceof java.nio.channels.UnresolvedAddressException) {
+            // how the JDK's HTTP client says that a host name did not resolve
+            return "unknown host";
+        }
         if (cause instanceof ConnectException && !(cause instanceof HttpConnectTimeoutException)) {
             return "connection refused";
         }
@@ -97,7 +102,7 @@ final class Failures {
     }
 
     /** The TLS handshake failed on the server's certificate. */
-    static boolean tlsRefused(Throwable e) {
+    public static boolean tlsRefused(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof SSLHandshakeException || cause instanceof CertPathBuilderException
                     || cause instanceof CertPathValidatorException) {

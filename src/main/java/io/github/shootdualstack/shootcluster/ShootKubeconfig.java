@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.garden.ClientKeys;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 
 import java.io.ByteArrayInputStream;
@@ -92,7 +93,12 @@ public final class ShootKubeconfig {
         ConfigBuilder config = new ConfigBuilder(Config.empty());
         server(cluster, config);
         credentials(user, config);
-        return config.build();
+        try {
+            // fabric8 reads a client key as RSA unless its PEM block is "EC PRIVATE KEY": the algorithm is the key's
+            return ClientKeys.setAlgorithm(config.build());
+        } catch (ClientKeys.Unusable e) {
+            throw refused("has users[" + shown(user.getName()) + "].user.client-key-data that " + e.getMessage());
+        }
     }
 
     private NamedContext currentContext(io.fabric8.kubernetes.api.model.Config parsed) {

@@ -6,10 +6,15 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import io.github.shootdualstack.local.Kubeconfigs;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.testing.AnsweringServer;
+import io.github.shootdualstack.testing.ClientCredentials;
+import io.github.shootdualstack.testing.ClientCredentials.KeyForm;
 import io.github.shootdualstack.testing.TestShoots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 
@@ -68,6 +73,29 @@ class ShootClustersTest {
                         + " only a bearer token or an inline client certificate and key are used; nothing is run and no file is read");
         assertThat(marker).doesNotExist();
         assertThat(clusters.open()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyForm.class)
+    void clientCertificate_withAKeyOfEveryForm_isPresentedToTheShootsApiServer(KeyForm form) {
+        ClientCredentials server = ClientCredentials.generate(KeyForm.RSA_PKCS8, "api.prod.example.com");
+        ClientCredentials admin = ClientCredentials.generate(form, "admin");
+        // a server that takes only this client certificate, and knows no Node
+        try (AnsweringServer shootServer = AnsweringServer.https(server, admin.certificate(), 404,
+                AnsweringServer.status(404, "NotFound", "the server could not find the requested resource"))) {
+            Map<String, Object> kubeconfig = ShootKubeconfigTest.valid();
+            ShootKubeconfigTest.cluster(kubeconfig).put("server", shootServer.url());
+            ShootKubeconfigTest.cluster(kubeconfig).put("certificate-authority-data", ClientCredentials.base64(server.certificatePem()));
+            ShootKubeconfigTest.user(kubeconfig).remove("token");
+            ShootKubeconfigTest.user(kubeconfig).put("client-certificate-data", ClientCredentials.base64(admin.certificatePem()));
+            ShootKubeconfigTest.user(kubeconfig).put("client-key-data", ClientCredentials.base64(admin.keyPem()));
+            kubeconfig(io.fabric8.kubernetes.client.utils.Serialization.asYaml(kubeconfig));
+
+            assertThatThrownBy(() -> clusters.of(shoot).observe(false)).isInstanceOf(ShootAccessException.class)
+                    .hasMessageContaining("Shoot garden-dev/prod at " + shootServer.url() + "/: HTTP 404 Not Found");
+            assertThat(shootServer.requests()).as("the requests came with the client certificate").isNotEmpty()
+                    .allSatisfy(request -> assertThat(request.clientCertificate()).isEqualTo("O=system:masters,CN=admin"));
+        }
     }
 
     private void kubeconfigPointingAt(LocalApiServer server) {

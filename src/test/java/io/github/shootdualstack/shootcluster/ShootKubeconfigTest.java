@@ -1,12 +1,16 @@
 package io.github.shootdualstack.shootcluster;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.internal.SSLUtils;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.testing.ClientCredentials;
+import io.github.shootdualstack.testing.ClientCredentials.KeyForm;
 import io.github.shootdualstack.testing.Resources;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
@@ -120,6 +124,16 @@ class ShootKubeconfigTest {
                     user(c).put("client-certificate-data", base64(CA));
                     user(c).put("client-key-data", base64(CA));
                 }, "has users[admin].user.client-key-data that holds no PEM PRIVATE KEY"),
+                refused("an encrypted client key", c -> {
+                    user(c).remove("token");
+                    user(c).put("client-certificate-data", base64(CA));
+                    user(c).put("client-key-data", base64(KEY.replace("PRIVATE KEY", "ENCRYPTED PRIVATE KEY")));
+                }, "has users[admin].user.client-key-data that holds an encrypted private key: only an unencrypted key can be used"),
+                refused("a client key neither RSA nor EC", c -> {
+                    user(c).remove("token");
+                    user(c).put("client-certificate-data", base64(CA));
+                    user(c).put("client-key-data", base64(KEY.replace("PRIVATE KEY", "DSA PRIVATE KEY")));
+                }, "has users[admin].user.client-key-data that holds a DSA PRIVATE KEY, which is neither an RSA nor an EC private key"),
                 refused("current-context names a missing context", c -> c.put("current-context", "staging"),
                         "names current-context \"staging\", which it does not hold"),
                 refused("no current-context, two contexts", c -> {
@@ -188,6 +202,21 @@ class ShootKubeconfigTest {
         assertThat(config.getClientCertData()).isEqualTo(base64(CA));
         assertThat(config.getClientKeyData()).isEqualTo(base64(KEY));
         assertThat(config.getOauthToken()).isNull();
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyForm.class)
+    void clientKeyOfEveryForm_givesAClientConfigThatLoadsIt(KeyForm form) throws Exception {
+        ClientCredentials admin = ClientCredentials.generate(form, "admin");
+        Map<String, Object> kubeconfig = valid();
+        user(kubeconfig).remove("token");
+        user(kubeconfig).put("client-certificate-data", base64(admin.certificatePem()));
+        user(kubeconfig).put("client-key-data", base64(admin.keyPem()));
+
+        Config config = ShootKubeconfig.clientConfig(Serialization.asYaml(kubeconfig), SECRET, false);
+
+        assertThat(config.getClientKeyAlgo()).isEqualTo(form.algorithm());
+        assertThat(admin.heldBy(SSLUtils.keyManagers(config))).as("fabric8's key managers hold the key").isTrue();
     }
 
     @Test

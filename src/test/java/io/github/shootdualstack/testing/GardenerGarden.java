@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.github.shootdualstack.garden.ClientKeys;
 import io.github.shootdualstack.shoot.Shoot;
 
 import java.io.IOException;
@@ -274,9 +275,8 @@ public final class GardenerGarden implements AutoCloseable {
             if (Files.exists(kubeconfig)) {
                 waitingFor = "core.gardener.cloud/v1beta1 to answer";
                 try {
-                    Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
-                    // envtest's client key is ECDSA in PKCS#8 form ("BEGIN PRIVATE KEY"), which fabric8 reads as RSA unless told
-                    config.setClientKeyAlgo("EC");
+                    // envtest's client key is EC in PKCS#8 form ("BEGIN PRIVATE KEY"), which fabric8 alone reads as RSA
+                    Config config = ClientKeys.setAlgorithm(Config.fromKubeconfig(Files.readString(kubeconfig)));
                     try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(config).build()) {
                         if (probe.raw("/apis/core.gardener.cloud/v1beta1") != null) {
                             return config;
