@@ -43,11 +43,6 @@ public record OperatorSettings(Set<String> namespaces, String labelSelector, Mig
                 allowInsecureShootConnections, maxShootResponseBytes, access);
     }
 
-    public OperatorSettings withMaxShootResponseBytes(long bytes) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
-                allowInsecureShootConnections, bytes, shootAccess);
-    }
-
     public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess);
     }

@@ -28,6 +28,8 @@ public final class Fabric8ShootCluster implements ShootCluster {
     public static final String KUBE_DNS = "kube-dns";
     public static final String DNS_LABEL = "k8s-app";
     public static final String RESTARTED_AT = "gardener.cloud/restarted-at";
+    /** A namespace or Service name as Kubernetes allows it (a DNS-1035/1123 label). */
+    private static final java.util.regex.Pattern DNS_LABEL_NAME = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     private final KubernetesClient client;
     private final String shootRef;
@@ -85,7 +87,10 @@ public final class Fabric8ShootCluster implements ShootCluster {
         int[] singleStackServices = {0};
         List<String> named = new ArrayList<>();
         listing.fold("Services", options -> client.services().inAnyNamespace().list(options), service -> {
-            if (singleStack(service) && singleStackServices[0]++ < ShootClusterFacts.Report.NAMED_SERVICES) {
+            if (singleStack(service) && singleStackServices[0]++ < ShootClusterFacts.Report.NAMED_SERVICES
+                    && DNS_LABEL_NAME.matcher(String.valueOf(service.getMetadata().getNamespace())).matches()
+                    && DNS_LABEL_NAME.matcher(String.valueOf(service.getMetadata().getName())).matches()) {
+                // only what Kubernetes accepts as names goes into the record and the message; anything else is counted
                 named.add(service.getMetadata().getNamespace() + "/" + service.getMetadata().getName());
             }
         });
@@ -127,6 +132,10 @@ public final class Fabric8ShootCluster implements ShootCluster {
     private <T> T call(String what, Supplier<T> request) {
         try {
             return request.get();
+        } catch (NullPointerException | IllegalArgumentException | ClassCastException e) {
+            // an object without the fields every Kubernetes object of its kind has: said so, not how it failed
+            throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
+                    + client.getConfiguration().getMasterUrl() + ": it sent an object that is not a valid Kubernetes object of its kind");
         } catch (KubernetesClientException | ResponseBounds.Exceeded e) {
             throw new ShootAccessException("could not " + what + " the shoot cluster of " + shootRef + " at "
                     + client.getConfiguration().getMasterUrl() + ": " + Failures.kind(e) + (Failures.tlsRefused(e)

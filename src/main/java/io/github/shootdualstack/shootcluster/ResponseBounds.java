@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.client.http.Interceptor;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +28,19 @@ final class ResponseBounds implements Interceptor {
         }
     }
 
-    // one daemon thread for every client's deadlines: each task only cancels a body
-    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "shoot-response-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    // one daemon thread for every client's deadlines: each task only cancels a body; a deadline cancelled
+    // (its response arrived whole) leaves the queue at once, not with its body 30 s later
+    private static final ScheduledExecutorService DEADLINES = deadlines();
+
+    private static ScheduledExecutorService deadlines() {
+        java.util.concurrent.ScheduledThreadPoolExecutor executor = new java.util.concurrent.ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "shoot-response-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
+    }
 
     private final long maxBytes;
     private final Duration deadline;
@@ -87,7 +93,7 @@ final class ResponseBounds implements Interceptor {
         return count;
     }
 
-    private static boolean watch(HttpRequest request) {
+    static boolean watch(HttpRequest request) {
         String query = request.uri().getRawQuery();
         return query != null && ("&" + query + "&").contains("&watch=true&");
     }

@@ -104,12 +104,11 @@ public final class ShootClusters implements AutoCloseable {
         if (fresh != null) {
             WatchRefusals refusals = new WatchRefusals();
             KubernetesClient client = build(fresh, refusals);
-            Connection previous = connections.put(key, new Connection(fresh.version(), fresh.origin(), client,
-                    new ShootWatches(client, "Shoot " + key, refusals)));
+            connection = new Connection(fresh.version(), fresh.origin(), client, new ShootWatches(client, "Shoot " + key, refusals));
+            Connection previous = connections.put(key, connection);
             if (previous != null) {
                 previous.close();
             }
-            connection = connections.get(key);
         }
         return new Fabric8ShootCluster(connection.client(), "Shoot " + key, connection.origin(), connection.watches(), listing);
     }

@@ -196,6 +196,11 @@ final class ShootWatches implements AutoCloseable {
             F before;
             synchronized (known) {
                 before = now == null ? known.remove(name) : known.put(name, now);
+                if (known.size() > Listing.DEFAULT.maxItems()) {
+                    // as many as a listing reads at most: more is a server out to fill the heap; the re-check stands in
+                    close();
+                    return;
+                }
             }
             if (!Objects.equals(before, now)) {
                 changed.run();
@@ -205,7 +210,7 @@ final class ShootWatches implements AutoCloseable {
         @Override
         public void onClose(WatcherException cause) {
             ended = true;
-            LOG.debug("The watch of the {} of the shoot cluster of {} ended: {}", what, shootRef, cause.getMessage());
+            LOG.debug("The watch of the {} of the shoot cluster of {} ended: {}", what, shootRef, Failures.kind(cause));
         }
 
         @Override

@@ -22,9 +22,8 @@ final class WatchRefusals implements Interceptor {
 
     @Override
     public void after(HttpRequest request, HttpResponse<?> response, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
-        String query = request.uri().getRawQuery();
         int code = response.code();
-        if (query != null && ("&" + query + "&").contains("&watch=true&") && (code == 401 || code == 403 || code == 405)) {
+        if (ResponseBounds.watch(request) && (code == 401 || code == 403 || code == 405)) {
             String path = request.uri().getRawPath();
             refused.add(path.substring(path.lastIndexOf('/') + 1));
         }

@@ -133,6 +133,17 @@ class HostileShootServerTest {
     }
 
     @Test
+    void objectWithoutItsMetadata_isNamedSo_notAsTheFailureItCauses() {
+        serve("/api/v1/nodes", exchange -> respond(exchange, 200, "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\","
+                + "\"metadata\":{},\"items\":[{\"spec\":{\"podCIDR\":\"" + SECRET + "\"}}]}"));
+
+        assertThatThrownBy(() -> clusters.of(shoot).observe(false)).isInstanceOf(ShootAccessException.class)
+                .hasMessage("could not read the shoot cluster of Shoot garden-dev/prod at " + url(hostile)
+                        + ": it sent an object that is not a valid Kubernetes object of its kind")
+                .hasNoCause();
+    }
+
+    @Test
     void pagesThatNeverEnd_stopAtTheListingsBound() {
         AtomicInteger pages = new AtomicInteger();
         serve("/api/v1/nodes", exchange -> respond(exchange, 200, "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\","
