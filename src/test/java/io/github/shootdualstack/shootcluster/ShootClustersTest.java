@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -96,6 +97,21 @@ class ShootClustersTest {
             assertThat(shootServer.requests()).as("the requests came with the client certificate").isNotEmpty()
                     .allSatisfy(request -> assertThat(request.clientCertificate()).isEqualTo("O=system:masters,CN=admin"));
         }
+    }
+
+    @Test
+    void theReportCountsEverySingleStackService_butNamesOnlyWhatKubernetesAcceptsAsNames() {
+        for (String name : List.of("web", "Not_A_Name", "x".repeat(300))) {
+            first.client().services().inNamespace("app").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                    .withNewMetadata().withNamespace("app").withName(name).endMetadata()
+                    .withNewSpec().withClusterIP("100.64.0.20").withClusterIPs("100.64.0.20").endSpec().build()).create();
+        }
+        kubeconfigPointingAt(first);
+
+        var report = clusters.of(shoot).observe(true).report();
+
+        assertThat(report.singleStackServiceCount()).isEqualTo(3);
+        assertThat(report.singleStackServices()).containsExactly("app/web");
     }
 
     private void kubeconfigPointingAt(LocalApiServer server) {
