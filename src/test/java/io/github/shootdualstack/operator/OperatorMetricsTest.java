@@ -1,14 +1,12 @@
 package io.github.shootdualstack.operator;
 
 import io.github.shootdualstack.migration.Step;
+import io.github.shootdualstack.testing.MovingClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,33 +103,5 @@ class OperatorMetricsTest {
 
         assertThat(metrics.scrape()).contains("shoot_dualstack_failed_reconciles_total{cause=\"error\"} 2.0")
                 .contains("shoot_dualstack_failed_reconciles_total{cause=\"conflict\"} 1.0");
-    }
-
-    /** A clock that stands still until moved. */
-    private static final class MovingClock extends Clock {
-        private Instant now;
-
-        MovingClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
