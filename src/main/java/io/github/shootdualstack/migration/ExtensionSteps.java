@@ -41,14 +41,14 @@ final class ExtensionSteps {
     /**
      * An extension behind its generation is to be triggered: extensions reconcile on the trigger, never
      * on a new generation, so a spec written without one (by a writer stopped or refused between the
-     * two, or by another controller) would be waited for for ever. Not before the back-off since the
-     * operator last triggered this step's extensions (nothing remembered, as after a restart: at once):
-     * one that has just taken the trigger away may not report Processing yet, and is given that long;
-     * if it was so, the repeated trigger costs one reconcile more. One that succeeded for its
+     * two, or by another controller) would be waited for for ever. At once when the operator remembers
+     * no trigger of this step (as after a restart); else not before the longest back-off since it last
+     * triggered one, as an unanswered trigger is repeated: an extension that has just taken the trigger
+     * away may not report Processing yet, and a busy one may take a while. One that succeeded for its
      * generation is never behind, so this never triggers it again.
      */
     static boolean behindAndDue(Look look, ExtensionFacts extension) {
-        return extension.behind() && due(look);
+        return extension.behind() && (look.triggeredAt() == null || look.triggeredLongAgo());
     }
 
     /** The back-off has passed since the operator last triggered the step's extensions, or it remembers no trigger. */

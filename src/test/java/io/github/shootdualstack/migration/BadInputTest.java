@@ -137,7 +137,7 @@ class BadInputTest {
         return Arguments.of(name, step, change, List.of(expected));
     }
 
-    /** Extension resources whose generation is ahead of the one they observed, each a minute into its step. */
+    /** Extension resources whose generation is ahead of the one they observed, each five minutes (the longest back-off) into its step. */
     static Stream<Arguments> behindTheirGeneration() {
         return Stream.of(
                 behind("a Network whose families were written without their trigger", Step.NODES, w -> {
@@ -167,7 +167,7 @@ class BadInputTest {
     void behindItsGeneration_isTriggeredOnlyWithNothingPendingOrAtWork(String name, Step step, Consumer<World> change,
                                                                         List<Action> expected) {
         World world = World.ipv4Shoot().walkTo(step);
-        change.accept(world.later(60));
+        change.accept(world.later(300));
 
         Decision decision = world.decide();
 

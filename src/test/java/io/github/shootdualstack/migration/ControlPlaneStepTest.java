@@ -70,14 +70,16 @@ class ControlPlaneStepTest {
     }
 
     @Test
-    void controlPlaneBehindItsGeneration_isTriggeredAfterTheBackoff_thenWaitedFor_andDoneOnceItCaughtUp() {
+    void controlPlaneBehindItsGeneration_isTriggeredAfterTheLongestBackoff_thenWaitedFor_andDoneOnceItCaughtUp() {
         World world = World.ipv4Shoot().walkTo(Step.CONTROL_PLANE);
         // a new generation written without a trigger: nothing would reconcile it
         world.later(10).controlPlane.succeeds().specChanged();
 
         assertThat(world.reconcile()).as("10s after the trigger").isAt(Step.CONTROL_PLANE).hasNoActions().isProcessing(25, WAITING);
         world.later(20);
-        assertThat(world.reconcile()).as("30s after the trigger").hasActions(new Trigger(Extension.CONTROL_PLANE));
+        assertThat(world.reconcile()).as("30s after the trigger: still within the longest back-off").hasNoActions();
+        world.later(270);
+        assertThat(world.reconcile()).as("5 min after the trigger").hasActions(new Trigger(Extension.CONTROL_PLANE));
         assertThat(world.later(600).reconcile()).as("the trigger pending").hasNoActions();
         world.later(5).controlPlane.succeeds();
         assertThat(world.reconcile()).isAt(Step.NODES).hasNoActions();

@@ -63,13 +63,15 @@ class InfrastructureStepTest {
     }
 
     @Test
-    void behindItsGenerationAfterItsTrigger_isTriggeredAgainAfterTheBackoff_andDoneOnceItAllocatesIpv6() {
+    void behindItsGenerationAfterItsTrigger_isTriggeredAgainAfterTheLongestBackoff_andDoneOnceItAllocatesIpv6() {
         World world = World.ipv4Shoot().walkTo(Step.INFRASTRUCTURE);
         world.later(10).infrastructure.succeeds().specChanged(); // a new generation, no trigger: nothing would reconcile it
 
         assertThat(world.reconcile()).as("10s after the trigger").isAt(Step.INFRASTRUCTURE).hasNoActions().isProcessing(10, WAITING);
         world.later(20);
-        assertThat(world.reconcile()).as("30s after the trigger").hasActions(TRIGGER).isProcessing(10, WAITING);
+        assertThat(world.reconcile()).as("30s after the trigger: still within the longest back-off").hasNoActions();
+        world.later(270);
+        assertThat(world.reconcile()).as("5 min after the trigger").hasActions(TRIGGER).isProcessing(10, WAITING);
         assertThat(world.later(600).reconcile()).as("the trigger pending").hasNoActions();
         world.later(5).infrastructureAllocatesIpv6();
         assertThat(world.reconcile()).isAt(Step.CONTROL_PLANE);
