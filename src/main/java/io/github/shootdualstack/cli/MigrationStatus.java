@@ -48,9 +48,14 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         return status != null && (status.getDualStackMigration() != null || Conditions.stepOf(status.getConstraints()) != null);
     }
 
+    /** As {@link #shows(Shoot)}, or the operator's events tell of a migration (where the typed API keeps no record). */
+    static boolean shows(Shoot shoot, List<Event> events) {
+        return shows(shoot) || events.stream().anyMatch(event -> STARTED.equals(event.getReason()));
+    }
+
     static MigrationStatus of(Shoot shoot, List<Event> events, Instant now) {
-        ShootStatus status = Objects.requireNonNull(shoot.getStatus(), "a Shoot with a migration has a status");
-        MigrationRecord record = status.getDualStackMigration();
+        ShootStatus status = shoot.getStatus() == null ? new ShootStatus() : shoot.getStatus();
+        MigrationRecord record = status.getDualStackMigration() != null ? status.getDualStackMigration() : fromEvents(events);
         LastOperation last = status.getLastOperation();
         List<Constraint> constraints = new ArrayList<>();
         for (String type : List.of(Conditions.NODES_TYPE, Conditions.DNS_TYPE)) {
@@ -82,6 +87,14 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         // after the completion another controller (Gardener's reconcile) owns the last operation again
         boolean ours = !completed || last != null && last.getDescription() != null
                 && last.getDescription().startsWith("dual-stack migration to ");
+        if (status.getDualStackMigration() == null && !completed) {
+            // no record on the Shoot: a typed API, where the last operation is gardenlet's; the constraint tells
+            Condition at = Objects.requireNonNullElse(Conditions.find(status.getConstraints(), Conditions.NODES_TYPE),
+                    Conditions.find(status.getConstraints(), Conditions.DNS_TYPE));
+            last = new LastOperation();
+            last.setState(at == null ? null : at.getStatus());
+            last.setDescription(at == null ? null : at.getMessage());
+        }
         String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         List<EventLine> lines = events.stream()
                 .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
@@ -97,6 +110,46 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
                 !ours ? "dual-stack migration completed" : last == null ? null : last.getDescription(),
                 record == null ? null : record.getStartedAt(),
                 record == null ? null : record.getCompletedAt(), constraints, timeline, lines);
+    }
+
+    static final String STARTED = "DualStackMigrationStarted";
+    static final String STEP = "DualStackMigrationStep";
+    static final String COMPLETED = "DualStackMigrationCompleted";
+
+    /**
+     * The record rebuilt from the operator's events, where the Shoot keeps none (gardener-apiserver's
+     * typed API has no field for it): the last migration's start, each step's start and the completion,
+     * as long as the garden keeps the events (an hour by default). {@code null} when they tell of none.
+     */
+    static MigrationRecord fromEvents(List<Event> events) {
+        List<Event> sorted = events.stream()
+                .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+        MigrationRecord record = null;
+        for (Event event : sorted) {
+            String time = eventTime(event);
+            if (STARTED.equals(event.getReason())) {
+                record = new MigrationRecord();
+                record.setStartedAt(time);
+                record.setFromIPFamilies(IpFamily.SINGLE_STACK_IPV4);
+                record.setToIPFamilies(IpFamily.DUAL_STACK_IPV4_PRIMARY);
+                record.setStep(Step.INFRASTRUCTURE.displayName());
+                record.getSteps().add(new MigrationRecord.StepRecord(Step.INFRASTRUCTURE.displayName(), time));
+            } else if (record != null && STEP.equals(event.getReason()) && event.getMessage() != null) {
+                for (Step step : Step.values()) {
+                    if (event.getMessage().equals(step.label() + " started") && record.getSteps().stream()
+                            .noneMatch(entry -> step.displayName().equals(entry.getName()))) {
+                        record.getSteps().forEach(entry -> entry.setCompletedAt(entry.getCompletedAt() == null ? time : entry.getCompletedAt()));
+                        record.getSteps().add(new MigrationRecord.StepRecord(step.displayName(), time));
+                        record.setStep(step.displayName());
+                    }
+                }
+            } else if (record != null && COMPLETED.equals(event.getReason())) {
+                record.getSteps().forEach(entry -> entry.setCompletedAt(entry.getCompletedAt() == null ? time : entry.getCompletedAt()));
+                record.setCompletedAt(time);
+                record.setStep(Step.COMPLETED.displayName());
+            }
+        }
+        return record;
     }
 
     /** The step the constraints place the migration at, when no record says it more precisely. */

@@ -3,10 +3,12 @@ package io.github.shootdualstack.cli;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.github.shootdualstack.garden.GardenKind;
 import io.github.shootdualstack.garden.GardenObserver;
 import io.github.shootdualstack.garden.TechnicalNamespaceException;
 import io.github.shootdualstack.garden.UserAgent;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.migration.Preflight;
 import io.github.shootdualstack.migration.ShootClusterFacts;
 import io.github.shootdualstack.operator.ErrorMessages;
@@ -94,7 +96,8 @@ final class PlanCommand implements Callable<Integer> {
 
     private List<Preflight> plan(KubernetesClient client, List<Shoot> shoots) {
         Migration.Settings settings = new Migration.Settings(Migration.Settings.defaults().recheckInterval(),
-                Migration.Settings.defaults().maxBackoff(), routeWarningNodes);
+                Migration.Settings.defaults().maxBackoff(), routeWarningNodes,
+                !shoots.isEmpty() && GardenKind.of(client) == GardenKind.GARDENER_APISERVER);
         GardenObserver observer = new GardenObserver(client);
         ExecutorService lookers = Executors.newFixedThreadPool(Math.max(1, Math.min(LOOKERS, shoots.size())));
         try (ShootClusters clusters = new ShootClusters(client, shootAccess, clock, new Interceptor() { }, allowInsecureShootConnections,
@@ -122,6 +125,10 @@ final class PlanCommand implements Callable<Integer> {
     private Preflight look(Shoot shoot, GardenObserver observer, ShootClusters clusters, Migration.Settings settings) {
         String namespace = shoot.getMetadata().getNamespace();
         String name = shoot.getMetadata().getName();
+        if (Migrator.of(shoot, settings.gardenerApiServer()) != Migrator.ENGINE) {
+            // the engine leaves it alone: nothing of the garden or the shoot cluster to look at
+            return Preflight.of(new Migration.Input(shoot, null, null, null, clock.instant(), settings));
+        }
         try {
             var gardenFacts = observer.observe(shoot);
             ShootClusterFacts facts = null;

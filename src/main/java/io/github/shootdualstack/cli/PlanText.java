@@ -25,9 +25,11 @@ final class PlanText {
         }
         long ready = plans.stream().filter(p -> p.verdict() == Preflight.Verdict.READY).count();
         long blocked = plans.stream().filter(p -> p.verdict() == Preflight.Verdict.BLOCKED).count();
-        long migrating = plans.size() - ready - blocked;
+        long byGardenlet = plans.stream().filter(p -> p.verdict() == Preflight.Verdict.GARDENLET).count();
+        long migrating = plans.size() - ready - blocked - byGardenlet;
         return table + "\n" + plans.size() + " Shoot" + (plans.size() == 1 ? "" : "s") + ": " + ready + " ready, "
-                + blocked + " blocked, " + migrating + " migrating. `plan NAMESPACE/NAME` shows one Shoot's checks and steps.\n";
+                + blocked + " blocked, " + migrating + " migrating" + (byGardenlet == 0 ? "" : ", " + byGardenlet + " migrated by gardenlet")
+                + ". `plan NAMESPACE/NAME` shows one Shoot's checks and steps.\n";
     }
 
     static String details(Preflight plan) {
@@ -54,6 +56,9 @@ final class PlanText {
 
     /** The blocking checks, else the cautions; "-" when there is nothing to say. */
     private static String why(Preflight plan) {
+        if (plan.verdict() == Preflight.Verdict.GARDENLET) {
+            return plan.checks().get(0).detail();
+        }
         for (Result result : List.of(Result.BLOCKING, Result.CAUTION)) {
             String said = plan.checks().stream().filter(check -> check.result() == result)
                     .map(check -> check.name() + ": " + check.detail()).collect(Collectors.joining("; "));

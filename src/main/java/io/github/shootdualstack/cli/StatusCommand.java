@@ -38,9 +38,14 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         return selected.withGarden(command, client -> {
             List<Shoot> shoots = selected.read(client, command);
             boolean one = selected.one();
-            List<MigrationStatus> statuses = shoots.stream().filter(MigrationStatus::shows)
-                    .map(shoot -> MigrationStatus.of(shoot, one ? events(client, shoot) : List.of(), clock.instant()))
-                    .toList();
+            List<MigrationStatus> statuses = new java.util.ArrayList<>();
+            for (Shoot shoot : shoots) {
+                // one Shoot's events are read: where the typed API keeps no record, they are the timeline
+                List<Event> events = one ? events(client, shoot) : List.of();
+                if (MigrationStatus.shows(shoot, events)) {
+                    statuses.add(MigrationStatus.of(shoot, events, clock.instant()));
+                }
+            }
             PrintWriter out = command.getOut();
             if (selected.output == SelectedShoots.Output.JSON) {
                 out.println(Json.pretty(new Statuses(statuses)));
@@ -107,7 +112,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         text.append(head.indented("  "));
         section(text, "Constraints", "none", status.constraints(), c -> new String[] {c.type(), c.status(), c.reason(), c.since(), c.message()},
                 "TYPE", "STATUS", "REASON", "SINCE", "MESSAGE");
-        section(text, "Timeline", "no record of the steps on the Shoot", status.timeline(),
+        section(text, "Timeline", "no record of the steps on the Shoot, and no event of them", status.timeline(),
                 t -> new String[] {t.step(), t.startedAt(), t.triggeredAt(), t.completedAt(), t.took()},
                 "STEP", "STARTED", "TRIGGERED", "COMPLETED", "TOOK");
         section(text, "Events", "none", status.events(),

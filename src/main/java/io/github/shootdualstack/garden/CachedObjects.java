@@ -3,7 +3,9 @@ package io.github.shootdualstack.garden;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.github.shootdualstack.migration.Conditions;
+import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.GardenerInfo;
 import io.github.shootdualstack.shoot.Hibernation;
 import io.github.shootdualstack.shoot.Maintenance;
 import io.github.shootdualstack.shoot.Networking;
@@ -21,7 +23,8 @@ import java.util.Map;
  * What the informers keep of each object: only the fields the operator reads, so that an idle Shoot
  * costs little memory. No managedFields, no last-applied annotation, none of the Shoot's spec but its
  * networking, maintenance window and hibernation, none of its status but what the operator owns or
- * reads (its own two constraints, the last operation, the networking, the technical ID, the record);
+ * reads (its own two constraints, the last operation, the networking, the technical ID, the record, the
+ * gardenlet's version);
  * of an extension resource, its identity and a Network's IP families. A write never starts from a
  * cached object: a status write patches the Shoot read afresh.
  */
@@ -48,6 +51,12 @@ public final class CachedObjects {
             read.setNetworking(status.getNetworking());
             read.setTechnicalID(status.getTechnicalID());
             read.setDualStackMigration(status.getDualStackMigration());
+            if (status.getGardener() != null && status.getGardener().getVersion() != null) {
+                // which gardenlet reconciles it: whether that one migrates by itself
+                GardenerInfo gardener = new GardenerInfo();
+                gardener.setVersion(intern(status.getGardener().getVersion()));
+                read.setGardener(gardener);
+            }
             kept.setStatus(read);
         }
         return kept;
@@ -117,7 +126,7 @@ public final class CachedObjects {
     }
 
     /**
-     * Identity, versions, deletion and the operation annotation; no labels, no managedFields, no other
+     * Identity, versions, deletion, the operation annotation and the operator's request; no labels, no managedFields, no other
      * annotation, and no collections of its own (a model object starts with five): the cached object is read-only.
      */
     private static ObjectMeta metadata(ObjectMeta full) {
@@ -129,8 +138,16 @@ public final class CachedObjects {
         kept.setGeneration(full.getGeneration());
         kept.setDeletionTimestamp(full.getDeletionTimestamp());
         String operation = full.getAnnotations() == null ? null : full.getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
+        String request = full.getAnnotations() == null ? null : full.getAnnotations().get(Migration.REQUEST_ANNOTATION);
         // shared empty collections: read as a model object's are, and free
-        kept.setAnnotations(operation == null ? Map.of() : Map.of(ExtensionKind.OPERATION_ANNOTATION, operation));
+        if (operation != null && request != null) {
+            kept.setAnnotations(Map.of(ExtensionKind.OPERATION_ANNOTATION, operation, Migration.REQUEST_ANNOTATION, request));
+        } else if (operation != null || request != null) {
+            kept.setAnnotations(operation != null ? Map.of(ExtensionKind.OPERATION_ANNOTATION, operation)
+                    : Map.of(Migration.REQUEST_ANNOTATION, request));
+        } else {
+            kept.setAnnotations(Map.of());
+        }
         kept.setLabels(Map.of());
         kept.setFinalizers(List.of());
         kept.setManagedFields(List.of());

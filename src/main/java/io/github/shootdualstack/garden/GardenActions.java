@@ -73,13 +73,14 @@ public final class GardenActions {
     }
 
     /**
-     * Removes the Shoot's {@code gardener.cloud/operation} annotation if it still holds {@code value}.
+     * Removes the Shoot's annotation {@code key} (its {@code gardener.cloud/operation}, or the operator's own
+     * request) if it still holds {@code value}.
      * When it no longer does (someone removed or changed it meanwhile) there is nothing to remove.
      *
      * @return the Shoot without it, or null when there was nothing to remove
      */
-    public Shoot removeShootOperation(Shoot shoot, String value) {
-        String path = "/metadata/annotations/" + Patches.escape(ExtensionKind.OPERATION_ANNOTATION);
+    public Shoot removeShootAnnotation(Shoot shoot, String key, String value) {
+        String path = "/metadata/annotations/" + Patches.escape(key);
         try {
             return garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
                     .patch(Patches.JSON, Patches.body(List.of(

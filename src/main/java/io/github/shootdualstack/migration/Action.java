@@ -27,7 +27,7 @@ public sealed interface Action {
 
         void patchKubeDns(PatchKubeDns action);
 
-        void removeShootOperation(RemoveShootOperation action);
+        void removeShootAnnotation(RemoveShootAnnotation action);
     }
 
     /**
@@ -81,11 +81,17 @@ public sealed interface Action {
         }
     }
 
-    /** Remove the Shoot's {@code gardener.cloud/operation} annotation, whose value was acted on. */
-    record RemoveShootOperation(String value) implements Action {
+    /** Remove the Shoot's annotation {@code key}, whose value was acted on, if it still has that value. */
+    record RemoveShootAnnotation(String key, String value) implements Action {
+
+        /** Remove the Shoot's {@code gardener.cloud/operation} annotation with this value. */
+        public static RemoveShootAnnotation operation(String value) {
+            return new RemoveShootAnnotation(Extension.OPERATION_ANNOTATION, value);
+        }
+
         @Override
         public void handBy(Handler handler) {
-            handler.removeShootOperation(this);
+            handler.removeShootAnnotation(this);
         }
     }
 }

@@ -28,10 +28,35 @@ public final class Migration {
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    /** Knobs of the decision. */
-    public record Settings(Duration recheckInterval, Duration maxBackoff, int routeWarningNodes) {
+    /**
+     * The annotation by which a Shoot's owner lets the migration run outside the maintenance window,
+     * in the operator's own domain: gardener-apiserver removes {@code gardener.cloud/operation: reconcile}
+     * itself, so there the operator could never see that one. Removed once acted on.
+     */
+    public static final String REQUEST_ANNOTATION = "shootdualstack.io/operation";
+    /** The value of {@link #REQUEST_ANNOTATION} that runs the migration at once. */
+    public static final String REQUEST_MIGRATE_NOW = "migrate-now";
+
+    /**
+     * Knobs of the decision.
+     *
+     * @param gardenerApiServer whether gardener-apiserver serves the garden's Shoots: there a generation
+     *                          raised while the migration waits for its maintenance window lets it run
+     *                          (what a user's {@code reconcile} leaves behind, as the API server removes the
+     *                          annotation itself)
+     */
+    public record Settings(Duration recheckInterval, Duration maxBackoff, int routeWarningNodes, boolean gardenerApiServer) {
+
+        public Settings(Duration recheckInterval, Duration maxBackoff, int routeWarningNodes) {
+            this(recheckInterval, maxBackoff, routeWarningNodes, false);
+        }
+
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(30), Duration.ofMinutes(5), 50);
+        }
+
+        public Settings onGardenerApiServer(boolean served) {
+            return served == gardenerApiServer ? this : new Settings(recheckInterval, maxBackoff, routeWarningNodes, served);
         }
     }
 
@@ -57,14 +82,14 @@ public final class Migration {
      * last triggered each step's extensions (its own clock), the extension time each step's triggered
      * extension must reconcile after (the extensions' clock), the furthest step it announced by an
      * event, when a {@code reconcile} operation let the migration run outside the maintenance window,
-     * and the problem it reported last (for the back-off, and so that a problem is announced once).
+     * the Shoot's generation when the migration began to wait for its window, and the problem it reported last (for the back-off, and so that a problem is announced once).
      * Never read back from the Shoot, so a record that is removed or replaced changes nothing; a
      * restart triggers at most once more.
      */
     public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> marks, Step announced,
-                         Instant windowLiftedAt, Problem problem) {
+                         Instant windowLiftedAt, Long windowGeneration, Problem problem) {
 
-        public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null);
+        public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null, null);
 
         public Memory {
             triggeredAt = Map.copyOf(triggeredAt);
@@ -92,9 +117,10 @@ public final class Migration {
     private final Map<Step, Instant> marks = new EnumMap<>(Step.class);
     private Step announced;
     private Instant windowLiftedAt;
+    private Long windowGeneration;
     private Problem problem;
-    // the Shoot's reconcile operation let the migration out of the window in this reconcile: to remove
-    private boolean reconcileOperationTaken;
+    // the request that let the migration out of the window in this reconcile, to remove: an annotation's key and value
+    private Action.RemoveShootAnnotation requestTaken;
 
     private Migration(Input in) {
         this.in = in;
@@ -103,6 +129,7 @@ public final class Migration {
         this.marks.putAll(memory.marks());
         this.announced = memory.announced();
         this.windowLiftedAt = memory.windowLiftedAt();
+        this.windowGeneration = memory.windowGeneration();
         this.problem = memory.problem();
         ShootStatus current = in.shoot().getStatus();
         this.status = current == null ? new ShootStatus() : copy(current);
@@ -144,13 +171,17 @@ public final class Migration {
             return blocked(current, null, shootRef() + ": " + e.getMessage());
         }
         if (window != null && windowLiftedAt == null && !window.contains(in.now())) {
-            if (!Extension.OPERATION_RECONCILE.equals(operationAnnotation())) {
+            Long generation = shoot.getMetadata().getGeneration();
+            if (windowGeneration == null) {
+                windowGeneration = generation;
+            }
+            if (!requested(generation)) {
                 return processing(current, "waiting for the maintenance window " + window, window.untilNextBegin(in.now()));
             }
             // the user asked for it: the migration runs outside the window for as long as the operator remembers
-            reconcileOperationTaken = true;
             windowLiftedAt = in.now();
         }
+        windowGeneration = null;
         if (starting) {
             record = start(accepted, requested);
         }
@@ -257,6 +288,7 @@ public final class Migration {
         boolean refusalReported = problem != null && problem.step() == null;
         problem = null;
         windowLiftedAt = null;
+        windowGeneration = null;
         LastOperation last = status.getLastOperation();
         if (refusalReported) {
             String message = "spec.networking.ipFamilies " + IpFamily.format(families) + " accepted";
@@ -304,6 +336,7 @@ public final class Migration {
     private Decision completed(MigrationRecord record, Look look) {
         problem = null;
         windowLiftedAt = null;
+        windowGeneration = null;
         record.setStep(Step.COMPLETED.displayName());
         record.setCompletedAt(now());
         String report = Reports.completion(record, in.shootCluster());
@@ -422,20 +455,36 @@ public final class Migration {
         return "Shoot " + in.shoot().getMetadata().getNamespace() + "/" + in.shoot().getMetadata().getName();
     }
 
-    private String operationAnnotation() {
+    /**
+     * Whether the Shoot's owner asked for the migration to run outside its maintenance window: by
+     * {@value #REQUEST_ANNOTATION}{@code : }{@value #REQUEST_MIGRATE_NOW}, by {@code gardener.cloud/operation:
+     * reconcile}, or, where gardener-apiserver serves Shoots (and removes {@code reconcile} itself, raising
+     * the generation), by a generation raised since the migration began to wait. An annotation taken is
+     * removed by the decision.
+     */
+    private boolean requested(Long generation) {
         Map<String, String> annotations = in.shoot().getMetadata().getAnnotations();
-        return annotations == null ? null : annotations.get(Extension.OPERATION_ANNOTATION);
+        annotations = annotations == null ? Map.of() : annotations;
+        if (REQUEST_MIGRATE_NOW.equals(annotations.get(REQUEST_ANNOTATION))) {
+            requestTaken = new Action.RemoveShootAnnotation(REQUEST_ANNOTATION, REQUEST_MIGRATE_NOW);
+            return true;
+        }
+        if (Extension.OPERATION_RECONCILE.equals(annotations.get(Extension.OPERATION_ANNOTATION))) {
+            requestTaken = Action.RemoveShootAnnotation.operation(Extension.OPERATION_RECONCILE);
+            return true;
+        }
+        return in.settings().gardenerApiServer() && generation != null && windowGeneration != null && generation > windowGeneration;
     }
 
     private Decision decision(Step step, Duration recheck, Observation observe) {
         List<Action> all = new ArrayList<>(actions);
-        if (reconcileOperationTaken) {
+        if (requestTaken != null) {
             // last: were a write it let through refused, or the operator stopped before it, the request would
             // be gone with nothing done and the operator's memory of it lost; left on the Shoot, it lifts the
             // window again on the next reconcile
-            all.add(new Action.RemoveShootOperation(Extension.OPERATION_RECONCILE));
+            all.add(requestTaken);
         }
         return new Decision(step, List.copyOf(all), status, List.copyOf(events), recheck, observe,
-                new Memory(triggeredAt, marks, announced, windowLiftedAt, problem));
+                new Memory(triggeredAt, marks, announced, windowLiftedAt, windowGeneration, problem));
     }
 }

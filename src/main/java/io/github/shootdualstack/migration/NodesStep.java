@@ -34,7 +34,7 @@ final class NodesStep implements StepUnit {
         boolean rolloutRequested = operation != null && operation.startsWith(ROLLOUT_WORKERS);
         if (migrated == nodes.size()) {
             // every node is rolled: a request is fulfilled, also when an earlier removal failed
-            return new Outcome.Done(rolloutRequested ? List.of(new Action.RemoveShootOperation(operation)) : List.of());
+            return new Outcome.Done(rolloutRequested ? List.of(Action.RemoveShootAnnotation.operation(operation)) : List.of());
         }
         String waiting = "waiting for the nodes to be rolled: " + count(migrated, nodes.size())
                 + "; roll them, or annotate the Shoot with gardener.cloud/operation=rollout-workers=<pool>[,<pool>] or =*";

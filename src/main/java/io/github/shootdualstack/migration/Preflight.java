@@ -34,7 +34,9 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         /** At least one check fails: the migration would be refused, or would stop. */
         BLOCKED,
         /** A migration is underway already; {@code status} follows it. */
-        MIGRATING
+        MIGRATING,
+        /** gardenlet migrates this Shoot by itself (v1.117.0 or newer): the engine leaves it alone. */
+        GARDENLET
     }
 
     public enum Result { OK, CAUTION, BLOCKING }
@@ -55,6 +57,19 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         List<Check> checks = new ArrayList<>();
         if (shoot.getMetadata().getDeletionTimestamp() != null) {
             checks.add(new Check("deletion", Result.BLOCKING, "the Shoot is being deleted"));
+            return new Preflight(ref, Verdict.BLOCKED, checks, null, List.of(), List.of());
+        }
+        Migrator migrator = Migrator.of(shoot, in.settings().gardenerApiServer());
+        if (migrator == Migrator.GARDENLET) {
+            checks.add(new Check("migrated by", Result.OK, "gardenlet " + Migrator.gardenletVersion(shoot)
+                    + ", which migrates the Shoot by itself; the engine leaves it alone"));
+            return new Preflight(ref, Verdict.GARDENLET, checks, null, List.of(), List.of());
+        }
+        if (migrator == Migrator.NOBODY) {
+            checks.add(new Check("migrated by", Result.BLOCKING, "nobody: the Shoot's gardenlet is older than "
+                    + Migrator.FIRST_MIGRATING_GARDENLET + " (or its version is unreadable) and does not migrate it, and the engine"
+                    + " leaves a Shoot that a gardenlet reconciles alone; it is migrated once its seed's gardenlet is "
+                    + Migrator.FIRST_MIGRATING_GARDENLET + " or newer"));
             return new Preflight(ref, Verdict.BLOCKED, checks, null, List.of(), List.of());
         }
         Migration.Input asked = new Migration.Input(dualStack(shoot), in.garden(), in.shootCluster(), in.shootProblem(),
@@ -154,8 +169,13 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         if (window == null) {
             return new Check("maintenance window", Result.OK, "none confines the migration: it runs at once");
         }
-        if (Extension.OPERATION_RECONCILE.equals(asked.shoot().getMetadata().getAnnotations() == null ? null
-                : asked.shoot().getMetadata().getAnnotations().get(Extension.OPERATION_ANNOTATION))) {
+        java.util.Map<String, String> annotations = asked.shoot().getMetadata().getAnnotations() == null ? java.util.Map.of()
+                : asked.shoot().getMetadata().getAnnotations();
+        if (Migration.REQUEST_MIGRATE_NOW.equals(annotations.get(Migration.REQUEST_ANNOTATION))) {
+            return new Check("maintenance window", Result.OK, window + ", lifted by the Shoot's "
+                    + Migration.REQUEST_ANNOTATION + "=" + Migration.REQUEST_MIGRATE_NOW + ": the migration runs at once");
+        }
+        if (Extension.OPERATION_RECONCILE.equals(annotations.get(Extension.OPERATION_ANNOTATION))) {
             return new Check("maintenance window", Result.OK, window + ", lifted by the Shoot's "
                     + Extension.OPERATION_ANNOTATION + "=" + Extension.OPERATION_RECONCILE + ": the migration runs at once");
         }
@@ -164,7 +184,7 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         }
         Duration until = window.untilNextBegin(asked.now());
         return new Check("maintenance window", Result.CAUTION, window + ": the migration waits " + Texts.duration(until)
-                + " for it; annotate the Shoot with " + Extension.OPERATION_ANNOTATION + "=" + Extension.OPERATION_RECONCILE
+                + " for it; annotate the Shoot with " + Migration.REQUEST_ANNOTATION + "=" + Migration.REQUEST_MIGRATE_NOW
                 + " to start at once");
     }
 
@@ -212,8 +232,8 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
             }
 
             @Override
-            public void removeShootOperation(Action.RemoveShootOperation action) {
-                texts.add("remove the Shoot's " + Extension.OPERATION_ANNOTATION + "=" + action.value());
+            public void removeShootAnnotation(Action.RemoveShootAnnotation action) {
+                texts.add("remove the Shoot's " + action.key() + "=" + action.value());
             }
         };
         actions.forEach(action -> action.handBy(handler));

@@ -6,12 +6,14 @@ import io.github.shootdualstack.garden.CachedObjects;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.javaoperatorsdk.operator.processing.event.source.informer.TransformingItemStore;
 import io.github.shootdualstack.garden.GardenActions;
+import io.github.shootdualstack.garden.GardenKind;
 import io.github.shootdualstack.garden.GardenObserver;
 import io.github.shootdualstack.garden.TechnicalNamespace;
 import io.github.shootdualstack.migration.Action;
 import io.github.shootdualstack.migration.Decision;
 import io.github.shootdualstack.migration.GardenFacts;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.migration.Observation;
 import io.github.shootdualstack.migration.ShootClusterFacts;
 import io.github.shootdualstack.migration.Step;
@@ -82,9 +84,15 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private static final java.time.Duration SWEEP_INTERVAL = java.time.Duration.ofMinutes(1);
     private final java.util.concurrent.atomic.AtomicReference<Instant> lastSweep = new java.util.concurrent.atomic.AtomicReference<>();
     private final OwnStatusWrites ownWrites = new OwnStatusWrites();
+    private final KubernetesClient garden;
+    // what serves the garden's Shoots: asked once, by the first reconcile of a Shoot that is not settled
+    private volatile GardenKind gardenKind;
+    // the Shoots told that their gardenlet does not migrate them, with what they were told: said once
+    private final Map<String, String> notMigratedReported = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
+        this.garden = garden;
         this.observer = new GardenObserver(garden);
         this.gardenActions = new GardenActions(garden);
         this.shootClusters = shootClusters;
@@ -149,9 +157,17 @@ public class ShootReconciler implements Reconciler<Shoot> {
             metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();
         }
+        boolean typed = gardenKind() == GardenKind.GARDENER_APISERVER;
+        Migrator migrator = Migrator.of(shoot, typed);
+        if (migrator != Migrator.ENGINE) {
+            leaveToGardenlet(shoot, key, migrator);
+            return UpdateControl.noUpdate();
+        }
+        notMigratedReported.remove(key);
+        Migration.Settings decisionSettings = settings.migration().onGardenerApiServer(typed);
         GardenFacts garden = observer.observe(shoot);
         Migration.Memory memory = memories.getOrDefault(key, Migration.Memory.NONE);
-        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, settings.migration(), memory));
+        Decision decision = Migration.decide(new Migration.Input(shoot, garden, null, null, now, decisionSettings, memory));
         ShootCluster cluster = null;
         // at most twice: the step's observation, then, in the reconcile that completes, the report's
         for (int look = 0; look < 2 && decision.needsShoot(); look++) {
@@ -163,7 +179,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             } catch (ShootAccessException e) {
                 problem = e.getMessage();
             }
-            decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, settings.migration(), memory));
+            decision = Migration.decide(new Migration.Input(shoot, garden, facts, problem, now, decisionSettings, memory));
         }
         // the Shoot as this reconcile last wrote it: what a status write made after it is cached in place of
         Shoot latest = act(shoot, garden.technicalNamespace(), decision.actions(), cluster, context);
@@ -172,7 +188,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         // a refused spec change (no step) is no blocked migration: it has a counter of its own
         metrics.blocked(key, problem == null ? null : problem.step(), problem == null ? null : problem.since());
         reportedFailures.remove(key);
-        if (statusWriter.write(latest, decision.status(), context)) {
+        if (statusWriter.write(latest, decision.status(), context, typed)) {
             StepDurations.completedSteps(shoot.getStatus(), decision.status()).forEach(metrics::stepDuration);
         }
         decision.events().forEach(event -> {
@@ -198,8 +214,42 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
+     * A Shoot the engine leaves alone, as gardenlet migrates it ({@link Migrator#GARDENLET}) or nobody
+     * does ({@link Migrator#NOBODY}: said once by an event, when its spec asks for dual-stack). Nothing
+     * else is read or written, and no shoot cluster is reached.
+     */
+    private void leaveToGardenlet(Shoot shoot, String key, Migrator migrator) {
+        shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+        memories.remove(key);
+        metrics.step(key, null);
+        metrics.blocked(key, null, null);
+        Decision.Event event = migrator == Migrator.NOBODY ? Migrator.notMigrated(shoot) : null;
+        if (event == null) {
+            notMigratedReported.remove(key);
+        } else if (!event.message().equals(notMigratedReported.get(key))) {
+            events.record(shoot, event);
+            notMigratedReported.put(key, event.message());
+        }
+    }
+
+    /** What serves the garden's Shoots, asked by discovery the first time it is needed. */
+    private GardenKind gardenKind() {
+        GardenKind kind = gardenKind;
+        if (kind == null) {
+            kind = GardenKind.of(garden);
+            gardenKind = kind;
+            LOG.info("The garden's Shoots are served by {}", kind == GardenKind.GARDENER_APISERVER
+                    ? "gardener-apiserver: the engine migrates only Shoots no gardenlet reconciles, and writes neither the record nor the last operation"
+                    : "the project's CRD");
+        }
+        return kind;
+    }
+
+    /**
      * A reconcile that fails (a write refused by an API server, say) is shown on the Shoot with the
-     * request and the server's answer, and retried with back-off until it succeeds.
+     * request and the server's answer, and retried with back-off until it succeeds. Where
+     * gardener-apiserver serves Shoots (or it is not known yet what does) the last operation is
+     * gardenlet's: there the failure is said by an event alone.
      */
     @Override
     public ErrorStatusUpdateControl<Shoot> updateErrorStatus(Shoot shoot, Context<Shoot> context, Exception e) {
@@ -212,6 +262,11 @@ public class ShootReconciler implements Reconciler<Shoot> {
         String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         // already reported: by the operator's memory, not by the last operation another controller may rewrite
         if (!description.equals(reportedFailures.get(key))) {
+            if (gardenKind != GardenKind.CRD) {
+                events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
+                reportedFailures.put(key, description);
+                return ErrorStatusUpdateControl.defaultErrorProcessing();
+            }
             ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
             LastOperation failed = desired.getLastOperation() == null ? new LastOperation() : desired.getLastOperation();
             failed.setType(LastOperation.TYPE_RECONCILE);
@@ -221,7 +276,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
             failed.setLastUpdateTime(Conditions.timestamp(settings.clock().instant()));
             desired.setLastOperation(failed);
             try {
-                statusWriter.write(shoot, desired, context);
+                statusWriter.write(shoot, desired, context, false);
                 events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
                 reportedFailures.put(key, description);
             } catch (RuntimeException writeFailed) {
@@ -297,6 +352,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         metrics.retainOnly(present);
         memories.keySet().retainAll(present);
         reportedFailures.keySet().retainAll(present);
+        notMigratedReported.keySet().retainAll(present);
         ownWrites.retainOnly(present);
     }
 
@@ -318,8 +374,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private Shoot act(Shoot shoot, String namespace, List<Action> actions, ShootCluster cluster, Context<Shoot> context) {
         String name = shoot.getMetadata().getName();
         Shoot[] latest = {shoot};
-        java.util.function.Consumer<String> removeOperation = value -> {
-            Shoot removed = gardenActions.removeShootOperation(shoot, value);
+        java.util.function.BiConsumer<String, String> removeAnnotation = (annotation, value) -> {
+            Shoot removed = gardenActions.removeShootAnnotation(shoot, annotation, value);
             if (removed != null) {
                 context.eventSourceRetriever().getControllerEventSource()
                         .handleRecentResourceUpdate(ResourceID.fromResource(removed), removed, latest[0]);
@@ -345,7 +401,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
             @Override
             public void rollWorkers(Action.RollWorkers action) {
                 gardenActions.rollWorkers(namespace, action.pools(), action.value());
-                removeOperation.accept(shoot.getMetadata().getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION));
+                removeAnnotation.accept(ExtensionKind.OPERATION_ANNOTATION,
+                        shoot.getMetadata().getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION));
             }
 
             @Override
@@ -360,8 +417,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
             }
 
             @Override
-            public void removeShootOperation(Action.RemoveShootOperation action) {
-                removeOperation.accept(action.value());
+            public void removeShootAnnotation(Action.RemoveShootAnnotation action) {
+                removeAnnotation.accept(action.key(), action.value());
             }
         };
         actions.forEach(action -> action.handBy(handler));

@@ -19,7 +19,10 @@ import java.util.List;
 
 /**
  * Writes the status fields the operator owns ({@code lastOperation}, {@code networking},
- * {@code dualStackMigration} and its two constraints), only when they changed. A JSON patch touches
+ * {@code dualStackMigration} and its two constraints), only when they changed. Where gardener-apiserver
+ * serves Shoots ({@code typed}) it owns only {@code networking} and the constraints: that typed API has
+ * no {@code dualStackMigration} (it would drop it, and every write would then differ from what it keeps),
+ * and gardenlet owns {@code lastOperation}, which drives the Shoot's health there. A JSON patch touches
  * nothing else, computed on the Shoot read afresh (the cache keeps only what the operator reads);
  * server-side apply sends only the operator's own constraints (see {@link #applied}).
  * The written Shoot is cached, so the next reconcile sees it even before the watch delivers it; a
@@ -39,27 +42,27 @@ final class StatusWriter {
     }
 
     /** @return whether a write was made */
-    boolean write(Shoot shoot, ShootStatus desired, Context<Shoot> context) {
+    boolean write(Shoot shoot, ShootStatus desired, Context<Shoot> context, boolean typed) {
         ShootStatus current = shoot.getStatus() == null ? new ShootStatus() : shoot.getStatus();
-        ShootStatus next = apply(current, desired);
+        ShootStatus next = apply(current, desired, typed);
         if (json(next).equals(json(current))) {
             return false;
         }
         if (serverSideApply) {
             // built from the latest Shoot on every attempt, so a retry after a conflict applies no stale status
-            PrimaryUpdateAndCacheUtils.updateAndCacheResource(shoot, context, latest -> applied(latest, desired),
+            PrimaryUpdateAndCacheUtils.updateAndCacheResource(shoot, context, latest -> applied(latest, desired, typed),
                     fresh -> context.getClient().resource(fresh).subresource("status").patch(new PatchContext.Builder()
                             .withPatchType(PatchType.SERVER_SIDE_APPLY).withForce(true)
                             .withFieldManager(context.getControllerConfiguration().fieldManager()).build()));
         } else {
-            return patched(shoot, desired, context);
+            return patched(shoot, desired, context, typed);
         }
         return true;
     }
 
     /** The write of {@link #patched(KubernetesClient, Shoot, ShootStatus, OwnStatusWrites)}, cached. */
-    private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context) {
-        Shoot written = patched(context.getClient(), shoot, desired, ownWrites);
+    private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context, boolean typed) {
+        Shoot written = patched(context.getClient(), shoot, desired, ownWrites, typed);
         if (written == null) {
             return false;
         }
@@ -81,7 +84,7 @@ final class StatusWriter {
      *
      * @return the Shoot as written, or null when there was nothing to write (or no Shoot any more)
      */
-    static Shoot patched(KubernetesClient client, Shoot shoot, ShootStatus desired, OwnStatusWrites ownWrites) {
+    static Shoot patched(KubernetesClient client, Shoot shoot, ShootStatus desired, OwnStatusWrites ownWrites, boolean typed) {
         var resource = client.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
                 .withName(shoot.getMetadata().getName());
         KubernetesClientException refused = null;
@@ -96,14 +99,14 @@ final class StatusWriter {
                 throw refused;
             }
             ShootStatus current = fresh.getStatus() == null ? new ShootStatus() : fresh.getStatus();
-            if (json(apply(current, desired)).equals(json(current))) {
+            if (json(apply(current, desired, typed)).equals(json(current))) {
                 return null; // written meanwhile, as wanted
             }
             OwnStatusWrites.Write write = ownWrites.starting(fresh, version);
             Shoot written = null;
             try {
                 written = client.resource(fresh).editStatus(latest -> {
-                    latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired));
+                    latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired, typed));
                     return latest;
                 });
                 return written;
@@ -121,11 +124,13 @@ final class StatusWriter {
     }
 
     /** {@code target} with the owned fields of {@code desired}; other constraints stay as they are in {@code target}. */
-    static ShootStatus apply(ShootStatus target, ShootStatus desired) {
+    static ShootStatus apply(ShootStatus target, ShootStatus desired, boolean typed) {
         ShootStatus result = Serialization.clone(target);
-        result.setLastOperation(desired.getLastOperation());
+        if (!typed) {
+            result.setLastOperation(desired.getLastOperation());
+            result.setDualStackMigration(desired.getDualStackMigration());
+        }
         result.setNetworking(desired.getNetworking());
-        result.setDualStackMigration(desired.getDualStackMigration());
         List<Condition> constraints = new ArrayList<>(result.getConstraints() == null ? List.of() : result.getConstraints());
         for (String type : List.of(Conditions.NODES_TYPE, Conditions.DNS_TYPE)) {
             Condition wanted = Conditions.find(desired.getConstraints(), type);
@@ -148,20 +153,22 @@ final class StatusWriter {
      * operator's own constraints go: the API server merges them with the other controllers' entries,
      * and one of the operator's that is left out is removed.
      */
-    private static Shoot applied(Shoot latest, ShootStatus desired) {
+    private static Shoot applied(Shoot latest, ShootStatus desired, boolean typed) {
         Shoot fresh = new Shoot();
         fresh.setMetadata(new ObjectMetaBuilder().withName(latest.getMetadata().getName())
                 .withNamespace(latest.getMetadata().getNamespace()).build());
-        fresh.setStatus(owned(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired)));
+        fresh.setStatus(owned(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired, typed), typed));
         return fresh;
     }
 
     /** A status of only the owned fields of {@code source}. */
-    private static ShootStatus owned(ShootStatus source) {
+    private static ShootStatus owned(ShootStatus source, boolean typed) {
         ShootStatus owned = new ShootStatus();
-        owned.setLastOperation(source.getLastOperation());
+        if (!typed) {
+            owned.setLastOperation(source.getLastOperation());
+            owned.setDualStackMigration(source.getDualStackMigration());
+        }
         owned.setNetworking(source.getNetworking());
-        owned.setDualStackMigration(source.getDualStackMigration());
         List<Condition> constraints = source.getConstraints() == null ? List.of() : source.getConstraints().stream()
                 .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
         owned.setConstraints(constraints.isEmpty() ? null : constraints);

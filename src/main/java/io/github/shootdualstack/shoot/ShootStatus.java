@@ -6,7 +6,9 @@ import java.util.List;
 
 /**
  * {@code status}. The operator owns {@code constraints} of its two types, {@code lastOperation},
- * {@code networking} and {@code dualStackMigration}; everything else is somebody else's and kept.
+ * {@code networking} and {@code dualStackMigration}; on a garden whose Shoots gardener-apiserver serves,
+ * only the constraints and {@code networking} (its typed API has no record, and gardenlet owns the last
+ * operation). Everything else is somebody else's and kept; {@code gardener} is read.
  */
 @SchemaCustomizer(value = ConditionListsByType.class, input = "constraints, conditions")
 public class ShootStatus extends OpenObject {
@@ -18,6 +20,7 @@ public class ShootStatus extends OpenObject {
     private Long observedGeneration;
     private String technicalID;
     private MigrationRecord dualStackMigration;
+    private GardenerInfo gardener;
 
     public List<Condition> getConstraints() { return constraints; }
     public void setConstraints(List<Condition> constraints) { this.constraints = constraints; }
@@ -33,4 +36,6 @@ public class ShootStatus extends OpenObject {
     public void setTechnicalID(String technicalID) { this.technicalID = technicalID; }
     public MigrationRecord getDualStackMigration() { return dualStackMigration; }
     public void setDualStackMigration(MigrationRecord dualStackMigration) { this.dualStackMigration = dualStackMigration; }
+    public GardenerInfo getGardener() { return gardener; }
+    public void setGardener(GardenerInfo gardener) { this.gardener = gardener; }
 }

@@ -201,7 +201,7 @@ class PlanCommandTest {
         Run large = plan("--route-warning-nodes", "3", "garden-dev/large");
 
         assertThat(windowed.exit).isZero();
-        assertThat(windowed.out).contains("READY", "22:00-23:00", "waits 10h", "gardener.cloud/operation=reconcile")
+        assertThat(windowed.out).contains("READY", "22:00-23:00", "waits 10h", "shootdualstack.io/operation=migrate-now")
                 .containsPattern("CAUTION +maintenance window")
                 .contains("the Shoot would show: waiting for the maintenance window 22:00-23:00");
         assertThat(large.exit).isZero();

@@ -50,7 +50,8 @@ class CachedObjectsTest {
         assertThat(fieldNames(kept.at("/spec"))).containsExactlyInAnyOrder("networking", "maintenance", "hibernation");
         assertThat(fieldNames(kept.at("/spec/networking/providerConfig"))).containsExactly("overlay");
         assertThat(fieldNames(kept.at("/status"))).as("of the constraints only the operator's own, none here")
-                .containsExactlyInAnyOrder("lastOperation", "networking", "technicalID");
+                .containsExactlyInAnyOrder("lastOperation", "networking", "technicalID", "gardener");
+        assertThat(fieldNames(kept.at("/status/gardener"))).as("which gardenlet: whether it migrates").containsExactly("version");
         assertThat(kept.at("/metadata/resourceVersion").asText()).isEqualTo(full.getMetadata().getResourceVersion());
         assertThat(kept.at("/metadata/uid").asText()).isEqualTo(full.getMetadata().getUid());
 

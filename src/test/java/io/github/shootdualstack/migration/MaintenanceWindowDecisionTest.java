@@ -1,6 +1,6 @@
 package io.github.shootdualstack.migration;
 
-import io.github.shootdualstack.migration.Action.RemoveShootOperation;
+import io.github.shootdualstack.migration.Action.RemoveShootAnnotation;
 import io.github.shootdualstack.migration.Action.SyncCluster;
 import io.github.shootdualstack.migration.Action.Trigger;
 import io.github.shootdualstack.migration.Decision.Event;
@@ -87,7 +87,7 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.reconcile();
 
         assertThat(decision).as("the operation removed last, once what it let through is written").isAt(Step.INFRASTRUCTURE)
-                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE), new RemoveShootOperation("reconcile"));
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE), RemoveShootAnnotation.operation("reconcile"));
         assertThat(decision.events()).extracting(Event::reason).containsExactly("DualStackMigrationStarted");
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
         assertThat(world.operation()).isNull();
@@ -98,6 +98,58 @@ class MaintenanceWindowDecisionTest {
         world.later(60).controlPlane.succeeds();
         assertThat(world.reconcile()).isAt(Step.NODES);
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T10:00:00Z");
+    }
+
+    @Test
+    void outsideTheWindowWithTheOperatorsRequest_moves_andRemovesThatAnnotation() {
+        World world = confined();
+        world.shoot.getMetadata().getAnnotations().put(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW);
+
+        Decision decision = world.reconcile();
+
+        assertThat(decision).isAt(Step.INFRASTRUCTURE).hasActions(new SyncCluster("shoot--dev--prod", World.DUAL),
+                new Trigger(Extension.INFRASTRUCTURE), new RemoveShootAnnotation(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW));
+        assertThat(world.shoot.getMetadata().getAnnotations()).doesNotContainKey(Migration.REQUEST_ANNOTATION);
+        world.later(60).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).as("lifted for the migration").isAt(Step.CONTROL_PLANE);
+    }
+
+    @Test
+    void onGardenerApiServer_aGenerationRaisedWhileWaiting_liftsTheWindow_asTheReconcileTheServerRemovedWould() {
+        World world = confined();
+        world.settings = world.settings.onGardenerApiServer(true);
+        world.shoot.getMetadata().setGeneration(4L);
+        assertThat(world.reconcile()).isProcessing(0, WAITING);
+        world.later(60);
+        assertThat(world.reconcile()).as("the same generation").isProcessing(0, WAITING);
+
+        world.later(60).shoot.getMetadata().setGeneration(5L);
+        Decision decision = world.reconcile();
+
+        assertThat(decision).as("nothing to remove: the API server removed the annotation itself").isAt(Step.INFRASTRUCTURE)
+                .hasActions(new SyncCluster("shoot--dev--prod", World.DUAL), new Trigger(Extension.INFRASTRUCTURE));
+        world.later(60).infrastructureAllocatesIpv6();
+        assertThat(world.reconcile()).as("lifted for the migration").isAt(Step.CONTROL_PLANE);
+    }
+
+    @Test
+    void onACrdGarden_aRaisedGeneration_liftsNothing() {
+        World world = confined();
+        world.shoot.getMetadata().setGeneration(4L);
+        world.reconcile();
+
+        world.later(60).shoot.getMetadata().setGeneration(5L);
+
+        assertThat(world.reconcile()).hasNoActions().isProcessing(0, WAITING);
+    }
+
+    @Test
+    void onGardenerApiServer_aGenerationSeenFirstAfterARestart_isNoRequest() {
+        World world = confined();
+        world.settings = world.settings.onGardenerApiServer(true);
+        world.shoot.getMetadata().setGeneration(7L);
+
+        assertThat(world.reconcile()).as("the first look: nothing to compare with").hasNoActions().isProcessing(0, WAITING);
     }
 
     @Test
@@ -131,7 +183,7 @@ class MaintenanceWindowDecisionTest {
         Decision decision = world.reconcile();
 
         assertThat(decision).isAt(Step.CONTROL_PLANE)
-                .hasActions(new Trigger(Extension.CONTROL_PLANE), new RemoveShootOperation("reconcile"));
+                .hasActions(new Trigger(Extension.CONTROL_PLANE), RemoveShootAnnotation.operation("reconcile"));
         assertThat(world.record().getWindowLiftedAt()).isEqualTo("2024-05-06T22:10:00Z");
     }
 

@@ -282,8 +282,10 @@ final class World {
             } else if (action instanceof Action.EnableDualStackNetwork enable) {
                 networkSpecFamilies = enable.ipFamilies();
                 network.specChanged().triggered();
-            } else if (action instanceof Action.RollWorkers || action instanceof Action.RemoveShootOperation) {
+            } else if (action instanceof Action.RollWorkers) {
                 shoot.getMetadata().getAnnotations().remove(ExtensionKind.OPERATION_ANNOTATION);
+            } else if (action instanceof Action.RemoveShootAnnotation removal) {
+                shoot.getMetadata().getAnnotations().remove(removal.key());
             } else if (action instanceof Action.RestartCoreDns restart) {
                 coreDnsRestartedAt = restart.value();
             } else if (action instanceof Action.PatchKubeDns patch) {

@@ -32,7 +32,7 @@ class StatusWriterTest {
         Shoot prod = created();
         server.expect().patch().withPath(STATUS).andReturn(409, refusal(409, "Conflict")).once();
 
-        Shoot written = StatusWriter.patched(client, prod, processing(), new OwnStatusWrites());
+        Shoot written = StatusWriter.patched(client, prod, processing(), new OwnStatusWrites(), false);
 
         assertThat(written.getStatus().getLastOperation().getDescription()).isEqualTo("step 2/7");
         assertThat(RequestLog.patchesOf(server, STATUS)).as("the refused write and the one made again").isEqualTo(2);
@@ -43,11 +43,34 @@ class StatusWriterTest {
         Shoot prod = created();
         server.expect().patch().withPath(STATUS).andReturn(422, refusal(422, "Invalid")).always();
 
-        assertThatThrownBy(() -> StatusWriter.patched(client, prod, processing(), new OwnStatusWrites()))
+        assertThatThrownBy(() -> StatusWriter.patched(client, prod, processing(), new OwnStatusWrites(), false))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422))
                 .hasMessageContaining("refused");
         assertThat(RequestLog.patchesOf(server, STATUS)).as("no second attempt: the same write on the same Shoot is refused again")
                 .isEqualTo(1);
+    }
+
+    @Test
+    void typed_writesNeitherTheLastOperationNorTheRecord_andNothingAtAllWhenOnlyThoseDiffer() throws InterruptedException {
+        Shoot prod = created();
+        ShootStatus desired = processing();
+        desired.setDualStackMigration(new io.github.shootdualstack.shoot.MigrationRecord());
+        desired.setNetworking(prod.getStatus().getNetworking());
+
+        assertThat(StatusWriter.patched(client, prod, desired, new OwnStatusWrites(), true)).as("nothing to write").isNull();
+        assertThat(RequestLog.patchesOf(server, STATUS)).isZero();
+
+        io.github.shootdualstack.shoot.Condition nodes = new io.github.shootdualstack.shoot.Condition();
+        nodes.setType(io.github.shootdualstack.migration.Conditions.NODES_TYPE);
+        nodes.setStatus(io.github.shootdualstack.shoot.Condition.PROGRESSING);
+        nodes.setReason("NodesNotMigrated");
+        desired.setConstraints(java.util.List.of(nodes));
+        Shoot written = StatusWriter.patched(client, prod, desired, new OwnStatusWrites(), true);
+
+        assertThat(written.getStatus().getConstraints()).extracting(io.github.shootdualstack.shoot.Condition::getType)
+                .containsExactly(io.github.shootdualstack.migration.Conditions.NODES_TYPE);
+        assertThat(written.getStatus().getLastOperation()).as("gardenlet's").isNull();
+        assertThat(written.getStatus().getDualStackMigration()).isNull();
     }
 
     private Shoot created() throws InterruptedException {
