@@ -124,7 +124,8 @@ class GardenerMigrationIT {
     }
 
     private static void assertEventsKeptByTheApiServer(List<Event> events) {
-        events.forEach(event -> System.out.println("  event: " + event.getType() + " " + event.getReason() + ": " + event.getMessage()));
+        events.stream().sorted(java.util.Comparator.comparing(event -> String.valueOf(event.getEventTime() != null
+                ? event.getEventTime().getTime() : event.getFirstTimestamp()))).forEach(event -> System.out.println("  event: " + event.getType() + " " + event.getReason() + ": " + event.getMessage()));
         assertThat(events).extracting(Event::getReason)
                 .contains("DualStackMigrationStarted", "DualStackMigrationStep", "DualStackMigrationCompleted");
         assertThat(events).allSatisfy(event -> {
