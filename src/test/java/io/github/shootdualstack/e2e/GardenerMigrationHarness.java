@@ -166,6 +166,14 @@ final class GardenerMigrationHarness implements AutoCloseable {
                 .mapToLong(counter -> (long) counter.count()).sum();
     }
 
+    /** The operator's requests to the garden other than reads, by verb, resource and code, for the test's output. */
+    List<String> operatorGardenWrites() {
+        return operator.metrics().registry().find(io.github.shootdualstack.operator.OperatorMetrics.PREFIX + "api_requests")
+                .tags("cluster", "garden").counters().stream().filter(counter -> !"GET".equals(counter.getId().getTag("verb")))
+                .map(counter -> counter.getId().getTag("verb") + " " + counter.getId().getTag("resource") + " -> "
+                        + counter.getId().getTag("code") + ": " + (long) counter.count()).sorted().toList();
+    }
+
     Resource<Shoot> shoot() {
         return garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
     }

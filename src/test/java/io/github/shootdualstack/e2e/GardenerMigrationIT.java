@@ -68,6 +68,7 @@ class GardenerMigrationIT {
             world.awaitConstraints("DualStackNodesMigrationReady=Progressing/NodesNotMigrated");
             world.annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=*");
             world.awaitCompleted();
+            world.operatorGardenWrites().forEach(write -> System.out.println("  garden write: " + write));
 
             assertThat(world.constraintStates()).containsExactlyElementsOf(MigrationHarness.CONSTRAINTS_OF_A_MIGRATION);
             assertKubeDnsDualStackInPlace(world, kubeDnsBefore);
