@@ -82,14 +82,15 @@ public final class Migration {
      * last triggered each step's extensions (its own clock), the extension time each step's triggered
      * extension must reconcile after (the extensions' clock), the furthest step it announced by an
      * event, when a {@code reconcile} operation let the migration run outside the maintenance window,
-     * the Shoot's generation when the migration began to wait for its window, and the problem it reported last (for the back-off, and so that a problem is announced once).
+     * the Shoot's generation when the migration began to wait for its window, why it said the migration is
+     * paused (where that is said by an event), and the problem it reported last (for the back-off, and so that a problem is announced once).
      * Never read back from the Shoot, so a record that is removed or replaced changes nothing; a
      * restart triggers at most once more.
      */
     public record Memory(Map<Step, Instant> triggeredAt, Map<Step, Instant> marks, Step announced,
-                         Instant windowLiftedAt, Long windowGeneration, Problem problem) {
+                         Instant windowLiftedAt, Long windowGeneration, Problem problem, String paused) {
 
-        public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null, null);
+        public static final Memory NONE = new Memory(Map.of(), Map.of(), null, null, null, null, null);
 
         public Memory {
             triggeredAt = Map.copyOf(triggeredAt);
@@ -119,6 +120,8 @@ public final class Migration {
     private Instant windowLiftedAt;
     private Long windowGeneration;
     private Problem problem;
+    // why the migration is paused in this reconcile, if it is
+    private String paused;
     // the request that let the migration out of the window in this reconcile, to remove: an annotation's key and value
     private Action.RemoveShootAnnotation requestTaken;
 
@@ -301,6 +304,11 @@ public final class Migration {
     /** Paused (hibernated, or outside the maintenance window): says why, touches no constraint. */
     private Decision processing(Step step, String why, Duration recheck) {
         problem = null;
+        paused = why;
+        if (in.settings().gardenerApiServer() && !why.equals(in.memory().paused())) {
+            // where the last operation is gardenlet's, the event is the one place that says the migration waits
+            events.add(Event.normal("DualStackMigrationPaused", shootRef() + ": " + why));
+        }
         int progress = status.getDualStackMigration() == null ? 0 : step.progress();
         status.setLastOperation(Reports.lastOperation(status.getLastOperation(), LastOperation.STATE_PROCESSING, progress, why, in.now()));
         return decision(step, recheck, null);
@@ -485,6 +493,6 @@ public final class Migration {
             all.add(requestTaken);
         }
         return new Decision(step, List.copyOf(all), status, List.copyOf(events), recheck, observe,
-                new Memory(triggeredAt, marks, announced, windowLiftedAt, windowGeneration, problem));
+                new Memory(triggeredAt, marks, announced, windowLiftedAt, windowGeneration, problem, paused));
     }
 }

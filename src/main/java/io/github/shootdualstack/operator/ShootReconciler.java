@@ -267,16 +267,16 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 reportedFailures.put(key, description);
                 return ErrorStatusUpdateControl.defaultErrorProcessing();
             }
-            ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
-            LastOperation failed = desired.getLastOperation() == null ? new LastOperation() : desired.getLastOperation();
-            failed.setType(LastOperation.TYPE_RECONCILE);
-            failed.setState(LastOperation.STATE_ERROR);
-            failed.setProgress(failed.getProgress() == null ? 0 : failed.getProgress());
-            failed.setDescription(description);
-            failed.setLastUpdateTime(Conditions.timestamp(settings.clock().instant()));
-            desired.setLastOperation(failed);
             try {
-                statusWriter.write(shoot, desired, context, false);
+                statusWriter.writeLastOperation(shoot, last -> {
+                    LastOperation failed = last == null ? new LastOperation() : last;
+                    failed.setType(LastOperation.TYPE_RECONCILE);
+                    failed.setState(LastOperation.STATE_ERROR);
+                    failed.setProgress(failed.getProgress() == null ? 0 : failed.getProgress());
+                    failed.setDescription(description);
+                    failed.setLastUpdateTime(Conditions.timestamp(settings.clock().instant()));
+                    return failed;
+                }, context);
                 events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
                 reportedFailures.put(key, description);
             } catch (RuntimeException writeFailed) {

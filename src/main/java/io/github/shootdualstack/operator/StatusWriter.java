@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -60,9 +61,32 @@ final class StatusWriter {
         return true;
     }
 
-    /** The write of {@link #patched(KubernetesClient, Shoot, ShootStatus, OwnStatusWrites)}, cached. */
+    /**
+     * Writes only the last operation, as {@code change} makes it of the one on the Shoot (a reconcile's
+     * failure, on a garden that serves Shoots through the project's CRD): with a JSON patch computed on
+     * the Shoot read afresh, so that no other field is written from the cache.
+     *
+     * @return whether a write was made
+     */
+    boolean writeLastOperation(Shoot shoot, java.util.function.UnaryOperator<LastOperation> change, Context<Shoot> context) {
+        if (serverSideApply) {
+            ShootStatus desired = shoot.getStatus() == null ? new ShootStatus() : Serialization.clone(shoot.getStatus());
+            desired.setLastOperation(change.apply(desired.getLastOperation()));
+            return write(shoot, desired, context, false);
+        }
+        return cached(shoot, patched(context.getClient(), shoot, current -> {
+            ShootStatus next = Serialization.clone(current);
+            next.setLastOperation(change.apply(next.getLastOperation() == null ? null : Serialization.clone(next.getLastOperation())));
+            return next;
+        }, ownWrites), context);
+    }
+
+    /** The write of {@link #patched(KubernetesClient, Shoot, ShootStatus, OwnStatusWrites, boolean)}, cached. */
     private boolean patched(Shoot shoot, ShootStatus desired, Context<Shoot> context, boolean typed) {
-        Shoot written = patched(context.getClient(), shoot, desired, ownWrites, typed);
+        return cached(shoot, patched(context.getClient(), shoot, desired, ownWrites, typed), context);
+    }
+
+    private static boolean cached(Shoot shoot, Shoot written, Context<Shoot> context) {
         if (written == null) {
             return false;
         }
@@ -85,6 +109,12 @@ final class StatusWriter {
      * @return the Shoot as written, or null when there was nothing to write (or no Shoot any more)
      */
     static Shoot patched(KubernetesClient client, Shoot shoot, ShootStatus desired, OwnStatusWrites ownWrites, boolean typed) {
+        return patched(client, shoot, current -> apply(current, desired, typed), ownWrites);
+    }
+
+    /** As {@link #patched(KubernetesClient, Shoot, ShootStatus, OwnStatusWrites, boolean)}, the next status made by {@code change}. */
+    private static Shoot patched(KubernetesClient client, Shoot shoot, java.util.function.UnaryOperator<ShootStatus> change,
+                                 OwnStatusWrites ownWrites) {
         var resource = client.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
                 .withName(shoot.getMetadata().getName());
         KubernetesClientException refused = null;
@@ -99,14 +129,15 @@ final class StatusWriter {
                 throw refused;
             }
             ShootStatus current = fresh.getStatus() == null ? new ShootStatus() : fresh.getStatus();
-            if (json(apply(current, desired, typed)).equals(json(current))) {
+            ShootStatus next = change.apply(current);
+            if (json(next).equals(json(current))) {
                 return null; // written meanwhile, as wanted
             }
             OwnStatusWrites.Write write = ownWrites.starting(fresh, version);
             Shoot written = null;
             try {
                 written = client.resource(fresh).editStatus(latest -> {
-                    latest.setStatus(apply(latest.getStatus() == null ? new ShootStatus() : latest.getStatus(), desired, typed));
+                    latest.setStatus(next);
                     return latest;
                 });
                 return written;

@@ -119,9 +119,13 @@ class MaintenanceWindowDecisionTest {
         World world = confined();
         world.settings = world.settings.onGardenerApiServer(true);
         world.shoot.getMetadata().setGeneration(4L);
-        assertThat(world.reconcile()).isProcessing(0, WAITING);
+        Decision waiting = world.reconcile();
+        assertThat(waiting).isProcessing(0, WAITING);
+        assertThat(waiting.events()).as("where the last operation is gardenlet's, an event says it waits, once")
+                .extracting(Event::reason, Event::message)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("DualStackMigrationPaused", "Shoot garden-dev/prod: " + WAITING));
         world.later(60);
-        assertThat(world.reconcile()).as("the same generation").isProcessing(0, WAITING);
+        assertThat(world.reconcile()).as("the same generation").isProcessing(0, WAITING).hasNoEvents();
 
         world.later(60).shoot.getMetadata().setGeneration(5L);
         Decision decision = world.reconcile();
