@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,15 +29,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * mvn -o -B failsafe:integration-test -Dit.test=GardenerSizingIT -Dsizing.shoots=0,2000,10000</pre>
  *
  * Further knobs: {@code sizing.threads} (creating threads, 8), {@code sizing.steady} (seconds requests
- * are counted at rest, 30), {@code sizing.jvm} (the operator's JVM options, {@code -Xmx1g}).
+ * are counted at rest, 30), {@code sizing.jvm} (the operator's JVM options, {@code -Xmx1g}; alternatives
+ * separated by {@code |} are each measured at every size, e.g. {@code -Xmx1g|-Xmx1g -Dhttp2.disable=true}).
  */
 @EnabledIfSystemProperty(named = "sizing.shoots", matches = "[0-9,]+")
 class GardenerSizingIT {
 
     private static final double MIB = 1024 * 1024;
+    private static final int LIST_PAGE = 500;
+    private static final Pattern CONTINUE = Pattern.compile("\"continue\":\"([^\"]+)\"");
 
     /** One size's figures. */
-    private record Idle(int shoots, double retainedMiB, double rssMiB, double startToReadySeconds, long requestsAtRest) {
+    private record Idle(int shoots, String jvm, double retainedMiB, double rssMiB, double startToReadySeconds, long requestsAtRest) {
     }
 
     @Test
@@ -43,7 +48,8 @@ class GardenerSizingIT {
         List<Integer> sizes = Arrays.stream(System.getProperty("sizing.shoots").split(",")).map(Integer::parseInt).sorted().toList();
         int threads = Integer.getInteger("sizing.threads", 8);
         Duration steady = Duration.ofSeconds(Integer.getInteger("sizing.steady", 30));
-        List<String> jvmOptions = List.of(System.getProperty("sizing.jvm", "-Xmx1g").split(" "));
+        // one operator per size, or several when the options are alternatives separated by |
+        List<String> jvms = List.of(System.getProperty("sizing.jvm", "-Xmx1g").split("\\|"));
         Path jar = OperatorProcess.defaultJar();
         assertThat(jar).as("the image's jar: mvn package -DskipTests builds it").isRegularFile();
         List<Idle> results = new ArrayList<>();
@@ -63,8 +69,12 @@ class GardenerSizingIT {
                 filled = size;
                 if (size > 0) {
                     describeOneShoot(garden, GardenerShoots.name(size - 1));
+                    timeList(garden, "/apis/core.gardener.cloud/v1beta1/shoots");
+                    timeList(garden, "/apis/extensions.gardener.cloud/v1alpha1/networks");
                 }
-                results.add(idle(jar, garden, size, steady, jvmOptions));
+                for (String jvm : jvms) {
+                    results.add(idle(jar, garden, size, steady, jvm.trim()));
+                }
             }
             String last = GardenerShoots.name(Math.max(0, filled - 1));
             if (filled > 0) {
@@ -74,22 +84,23 @@ class GardenerSizingIT {
             }
         }
         System.out.println();
-        System.out.println("| Shoots | heap after full GC | per Shoot above the empty operator | RSS | start → ready | requests in "
-                + steady.toSeconds() + " s at rest |");
-        System.out.println("|---|---|---|---|---|---|");
-        Idle empty = results.stream().filter(r -> r.shoots() == 0).findFirst().orElse(null);
+        System.out.println("| Shoots | operator JVM | heap after full GC | per Shoot above the empty operator | RSS | start → ready"
+                + " | requests in " + steady.toSeconds() + " s at rest |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (Idle r : results) {
+            Idle empty = results.stream().filter(e -> e.shoots() == 0 && e.jvm().equals(r.jvm())).findFirst().orElse(null);
             String perShoot = r.shoots() == 0 || empty == null ? "—"
                     : String.format(Locale.ROOT, "%.2f KiB", (r.retainedMiB() - empty.retainedMiB()) * 1024 / r.shoots());
-            System.out.printf(Locale.ROOT, "| %,d | %.1f MiB | %s | %.0f MiB | %.1f s | %d |%n", r.shoots(), r.retainedMiB(), perShoot,
+            System.out.printf(Locale.ROOT, "| %,d | `%s` | %.1f MiB | %s | %.0f MiB | %.1f s | %d |%n", r.shoots(), r.jvm(), r.retainedMiB(), perShoot,
                     r.rssMiB(), r.startToReadySeconds(), r.requestsAtRest());
         }
     }
 
     /** The operator against the garden: ready, every Shoot reconciled once, a full GC, then requests counted at rest. */
-    private static Idle idle(Path jar, GardenerGarden garden, int shoots, Duration steady, List<String> jvmOptions)
+    private static Idle idle(Path jar, GardenerGarden garden, int shoots, Duration steady, String jvm)
             throws Exception {
-        try (OperatorProcess operator = OperatorProcess.start(jar, garden.kubeconfig(), jvmOptions)) {
+        System.out.printf("  the operator with %s%n", jvm);
+        try (OperatorProcess operator = OperatorProcess.start(jar, garden.kubeconfig(), List.of(jvm.split(" +")))) {
             double ready = operator.awaitReady(Duration.ofMinutes(5));
             System.out.printf(Locale.ROOT, "  ready %.1f s after its start; waiting for the first reconcile of every Shoot%n", ready);
             operator.awaitReconciled(shoots, Duration.ofMinutes(15));
@@ -103,8 +114,30 @@ class GardenerSizingIT {
             double requests = operator.requests() - before;
             System.out.printf(Locale.ROOT, "  %d requests at rest%n", (long) requests);
             assertThat(operator.writes()).as("the operator migrates nothing here; its log:\n" + operator.log()).isZero();
-            return new Idle(shoots, heap / MIB, rss / MIB, ready, (long) requests);
+            return new Idle(shoots, jvm, heap / MIB, rss / MIB, ready, (long) requests);
         }
+    }
+
+    /**
+     * How long the garden takes to serve every object of a kind in pages of 500, as the operator's
+     * informers list (read as text here, not parsed): what start to ready cannot be faster than.
+     */
+    private static void timeList(GardenerGarden garden, String path) {
+        long start = System.nanoTime();
+        long bytes = 0;
+        int pages = 0;
+        String next = "";
+        do {
+            String page = garden.client().raw(path + "?limit=" + LIST_PAGE + (next.isEmpty() ? ""
+                    : "&continue=" + java.net.URLEncoder.encode(next, StandardCharsets.UTF_8)));
+            bytes += page.length();
+            pages++;
+            // kube-apiserver writes a custom resource list's keys in order: its metadata comes after the items
+            Matcher token = CONTINUE.matcher(page);
+            next = token.find() ? token.group(1) : "";
+        } while (!next.isEmpty());
+        System.out.printf(Locale.ROOT, "  %s: %d pages, %.0f MB of JSON served in %.1f s%n", path, pages, bytes / 1e6,
+                (System.nanoTime() - start) / 1e9);
     }
 
     /** The size of one Shoot and of its Network as the API servers serve them, for the record. */
