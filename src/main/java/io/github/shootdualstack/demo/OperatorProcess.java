@@ -58,9 +58,20 @@ final class OperatorProcess implements AutoCloseable {
         Path dir = Files.createTempDirectory("bench-operator-");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, Kubeconfigs.forServer("garden", gardenUrl));
+        return start(jar, kubeconfig, dir, jvmOptions, "--allow-insecure-shoot-connections");
+    }
+
+    /** {@code run} against the garden a kubeconfig names, with its own credentials (a real garden's). */
+    static OperatorProcess start(Path jar, Path kubeconfig, List<String> jvmOptions) throws IOException {
+        return start(jar, kubeconfig, Files.createTempDirectory("bench-operator-"), jvmOptions);
+    }
+
+    private static OperatorProcess start(Path jar, Path kubeconfig, Path dir, List<String> jvmOptions, String... runOptions)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", "0", "--allow-insecure-shoot-connections"));
+        command.addAll(List.of("-jar", jar.toString(), "run", "--http-port", "0"));
+        command.addAll(List.of(runOptions));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("operator.log").toFile());
         builder.environment().put("KUBECONFIG", kubeconfig.toString());
         long started = System.nanoTime();
@@ -129,6 +140,16 @@ final class OperatorProcess implements AutoCloseable {
     /** Every request the operator made to an API server so far. */
     double requests() throws Exception {
         return sum("shoot_dualstack_api_requests_total");
+    }
+
+    /** The requests the operator made to an API server so far that were not reads (GET). */
+    double writes() throws Exception {
+        return sum("shoot_dualstack_api_requests_total", "verb=\"GET\"");
+    }
+
+    /** The operator's log so far. */
+    String log() throws IOException {
+        return Files.readString(dir.resolve("operator.log"));
     }
 
     /** The sum of the samples of a metric whose line starts with {@code prefix}. */

@@ -29,7 +29,8 @@ import java.util.function.IntConsumer;
 /**
  * A garden of idle production Shoots for the benchmark: copies of a production Shoot (about 15 KB of
  * JSON with the managedFields a real API server adds), each with its Infrastructure, ControlPlane and
- * Network as a provider reconciled them, already running IPv4 as their spec asks.
+ * Network as a provider reconciled them, already running IPv4 as their spec asks. Each is created, then
+ * its status written through the status subresource, as its controller writes it: a create keeps none.
  */
 public final class BenchGarden {
 
@@ -95,9 +96,15 @@ public final class BenchGarden {
         shoot.getMetadata().setResourceVersion(null);
         shoot.getMetadata().setManagedFields(managedFields(shoot));
         shoot.getStatus().setTechnicalID(technical);
-        garden.resources(Shoot.class).inNamespace(namespace).resource(shoot).create();
+        // a create keeps no status (the status subresource): gardenlet writes it afterwards, and so does the bench
+        Shoot created = garden.resources(Shoot.class).inNamespace(namespace).resource(shoot).create();
+        created.setStatus(shoot.getStatus());
+        garden.resources(Shoot.class).inNamespace(namespace).resource(created).updateStatus();
         for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
-            kind.in(garden).inNamespace(technical).resource(extension(kind, technical, name)).create();
+            GenericKubernetesResource extension = extension(kind, technical, name);
+            GenericKubernetesResource stored = kind.in(garden).inNamespace(technical).resource(extension).create();
+            stored.setAdditionalProperty("status", extension.getAdditionalProperties().get("status"));
+            kind.in(garden).inNamespace(technical).resource(stored).updateStatus();
         }
     }
 
