@@ -45,17 +45,33 @@ final class GardenSeed {
         ensureNamespace(landscape.technicalNamespace(), Map.of());
         Shoot shoot = createShoot();
         createKubeconfigSecret(kubeconfig);
+        return new Result(shoot, seed(shoot));
+    }
+
+    /**
+     * The seed's half alone, for a Shoot that exists already (made through Gardener's own API, which keeps
+     * its project namespace and its access): the technical namespace, the Cluster holding the Shoot as
+     * stored, the extension resources and the MachineDeployments.
+     */
+    Result adopt(Shoot shoot) {
+        ensureNamespace(landscape.technicalNamespace(), Map.of());
+        return new Result(shoot, seed(shoot));
+    }
+
+    /** @return per pool the hash of its MachineDeployment's template */
+    private Map<String, String> seed(Shoot shoot) {
         createCluster(shoot);
-        createExtension(ExtensionKind.INFRASTRUCTURE, Map.of("type", "local", "region", "local",
-                        "secretRef", Map.of("name", "cloudprovider", "namespace", landscape.technicalNamespace())),
+        // the fields Gardener's CRDs have (example/seed-crds/): type, region and secretRef are required of both
+        Map<String, Object> secretRef = Map.of("name", "cloudprovider", "namespace", landscape.technicalNamespace());
+        createExtension(ExtensionKind.INFRASTRUCTURE, Map.of("type", "local", "region", "local", "secretRef", secretRef),
                 infrastructure -> Map.of("networking", new InfrastructureNetworking(garden).allocate(infrastructure, true)));
-        createExtension(ExtensionKind.CONTROL_PLANE, Map.of("type", "local", "region", "local", "purpose", "normal"),
+        createExtension(ExtensionKind.CONTROL_PLANE, Map.of("type", "local", "region", "local", "secretRef", secretRef),
                 controlPlane -> Map.of());
         createExtension(ExtensionKind.NETWORK, networkSpec(),
                 network -> Map.of("ipFamilies", IpFamily.SINGLE_STACK_IPV4));
         Map<String, String> hashes = new LinkedHashMap<>();
         landscape.pools().forEach((pool, nodes) -> hashes.put(pool, createMachineDeployment(pool, nodes)));
-        return new Result(shoot, hashes);
+        return hashes;
     }
 
     private void ensureNamespace(String name, Map<String, String> labels) {

@@ -60,6 +60,27 @@ public final class LocalLandscape {
         return seeded.shoot();
     }
 
+    /**
+     * Seeds the seed's half and the shoot cluster of a Shoot that exists already, made through
+     * Gardener's own API (gardener-apiserver), with its {@code status.technicalID} this landscape's
+     * technical namespace: the garden holds Gardener's seed CRDs, and the Shoot's project namespace
+     * and access are Gardener's, so neither they nor a kubeconfig Secret are written.
+     *
+     * @return the Shoot as given
+     */
+    public Shoot adopt(KubernetesClient garden, KubernetesClient shoot, Shoot existing) {
+        String technicalId = existing.getStatus() == null ? null : existing.getStatus().getTechnicalID();
+        if (!shootName.equals(existing.getMetadata().getName()) || !projectNamespace().equals(existing.getMetadata().getNamespace())
+                || !technicalNamespace().equals(technicalId)) {
+            throw new IllegalArgumentException("Shoot " + existing.getMetadata().getNamespace() + "/" + existing.getMetadata().getName()
+                    + " with status.technicalID " + technicalId + " is not " + projectNamespace() + "/" + shootName + " with "
+                    + technicalNamespace());
+        }
+        GardenSeed.Result seeded = new GardenSeed(this, garden).adopt(existing);
+        new ShootSeed(this, shoot).create(seeded.poolTemplateHashes());
+        return seeded.shoot();
+    }
+
     public String project() {
         return project;
     }

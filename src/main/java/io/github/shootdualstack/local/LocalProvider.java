@@ -75,6 +75,30 @@ public final class LocalProvider implements AutoCloseable {
                                       ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes,
                                       Function<LocalLandscape, ShootApi> shootApis) {
         LocalCrds.install(garden);
+        return start(garden, extensionsConfig, simulation, landscapes, shootApis,
+                (landscape, api) -> landscape.create(garden, api.client(), api.kubeconfig()));
+    }
+
+    /**
+     * The provider around Shoots that a garden serving Shoots itself (gardener-apiserver) holds already, each
+     * with its {@code status.technicalID}: it seeds their seed halves ({@link LocalLandscape#adopt}) into the
+     * garden, which must have Gardener's seed CRDs, and their shoot clusters, and plays their extensions and
+     * machines there. It installs no CRD. Each {@code shoots} entry is the Shoot of the landscape at that index.
+     */
+    public static LocalProvider adopt(KubernetesClient garden, ExtensionsConfig extensionsConfig,
+                                      ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes,
+                                      List<io.github.shootdualstack.shoot.Shoot> existing, Function<LocalLandscape, ShootApi> shootApis) {
+        if (existing.size() != landscapes.size()) {
+            throw new IllegalArgumentException(landscapes.size() + " landscapes but " + existing.size() + " Shoots");
+        }
+        return start(garden, extensionsConfig, simulation, landscapes, shootApis,
+                (landscape, api) -> landscape.adopt(garden, api.client(), existing.get(landscapes.indexOf(landscape))));
+    }
+
+    private static LocalProvider start(KubernetesClient garden, ExtensionsConfig extensionsConfig,
+                                       ShootClusterSimulator.Config simulation, List<LocalLandscape> landscapes,
+                                       Function<LocalLandscape, ShootApi> shootApis,
+                                       java.util.function.BiConsumer<LocalLandscape, ShootApi> seed) {
         Map<String, LocalShoot> shoots = new LinkedHashMap<>();
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -83,7 +107,7 @@ public final class LocalProvider implements AutoCloseable {
                 if (api.embedded() != null) {
                     started.add(api.embedded());
                 }
-                landscape.create(garden, api.client(), api.kubeconfig());
+                seed.accept(landscape, api);
                 ShootClusterSimulator simulator = new ShootClusterSimulator(garden, api.client(),
                         landscape.technicalNamespace(), simulation).start();
                 started.add(simulator);

@@ -150,6 +150,30 @@ class GardenerGardenIT {
         assertThat(stored.getMetadata().getGeneration()).as("generation").isEqualTo(generation + 1);
     }
 
+    @Test
+    void seedCrds_installedFromGardenersModule_serveTheEngineKinds_andPruneWhatTheirSchemaDoesNotName() {
+        List<String> crds = garden.installSeedCrds();
+        assertThat(crds).contains("infrastructures.extensions.gardener.cloud", "controlplanes.extensions.gardener.cloud",
+                "networks.extensions.gardener.cloud", "workers.extensions.gardener.cloud", "clusters.extensions.gardener.cloud",
+                "machinedeployments.machine.sapcloud.io");
+        assertThat(garden.installSeedCrds()).as("installed again").isEqualTo(crds);
+
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("shoot--local--seedcrds").endMetadata().build()).createOr(existing -> existing.update());
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource network = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        network.setApiVersion("extensions.gardener.cloud/v1alpha1");
+        network.setKind("Network");
+        network.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("shoot--local--seedcrds")
+                .withName("seedcrds").build());
+        network.setAdditionalProperty("spec", java.util.Map.of("type", "calico", "podCIDR", "10.3.0.0/16",
+                "serviceCIDR", "10.4.0.0/16", "ipFamilies", List.of("IPv4"), "notInTheSchema", "x"));
+        client.resource(network).create();
+
+        JsonNode stored = tree(client.raw("/apis/extensions.gardener.cloud/v1alpha1/namespaces/shoot--local--seedcrds/networks/seedcrds"));
+        assertThat(stored.at("/spec/podCIDR").asText()).isEqualTo("10.3.0.0/16");
+        assertThat(stored.at("/spec").has("notInTheSchema")).as("pruned by the structural schema").isFalse();
+    }
+
     private static void annotateReconcile(String name) {
         shoot(name).edit(shoot -> {
             shoot.getMetadata().getAnnotations().put(OPERATION, "reconcile");

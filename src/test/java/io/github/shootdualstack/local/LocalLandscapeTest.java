@@ -130,4 +130,24 @@ class LocalLandscapeTest {
             assertThat(second.client().nodes().list().getItems()).hasSize(2);
         }
     }
+
+    @Test
+    void controlPlaneAndInfrastructure_haveWhatGardenersCrdsRequire_typeRegionSecretRef_andNoFieldTheyLack() {
+        for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE)) {
+            GenericKubernetesResource resource = kind.in(client).inNamespace("shoot--dev--demo").withName("demo").get();
+            assertThat(resource.<java.util.Map<String, Object>>get("spec")).as(kind.kind())
+                    .containsOnlyKeys("type", "region", "secretRef")
+                    .containsEntry("secretRef", java.util.Map.of("name", "cloudprovider", "namespace", "shoot--dev--demo"));
+        }
+    }
+
+    @Test
+    void adopt_aShootOfAnotherTechnicalNamespace_refused() {
+        LocalLandscape other = LocalLandscape.builder().project("dev").shoot("other").build();
+        Shoot demo = client.resources(Shoot.class).inNamespace("garden-dev").withName("demo").get();
+
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> other.adopt(client, shootCluster.client(), demo))
+                .withMessage("Shoot garden-dev/demo with status.technicalID shoot--dev--demo is not garden-dev/other with shoot--dev--other");
+    }
 }

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.testing;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -41,6 +42,10 @@ public final class GardenerGarden implements AutoCloseable {
     /** The namespace of Gardener's project {@code local}, where its example Shoot lives. */
     public static final String PROJECT_NAMESPACE = "garden-local";
     static final String ISSUER_ANNOTATION = "authentication.gardener.cloud/issuer";
+    /** Where Gardener's module keeps the CRDs a seed has. */
+    static final String SEED_CRDS = "example/seed-crds";
+    private static final java.util.regex.Pattern SEED_CRD_FILE =
+            java.util.regex.Pattern.compile("10-crd-(extensions\\.gardener\\.cloud|machine\\.sapcloud\\.io)_.*\\.yaml");
 
     private static final long START_SECONDS = 120;
     private static final long STOP_SECONDS = 30;
@@ -171,6 +176,54 @@ public final class GardenerGarden implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /**
+     * Installs Gardener's own seed CRDs of the kinds the operator and the local extensions read and write,
+     * read at run time from the module's {@code example/seed-crds/}: every {@code extensions.gardener.cloud}
+     * kind (Infrastructure, ControlPlane, Network, Worker, Cluster and the rest) and every
+     * {@code machine.sapcloud.io} kind (MachineDeployment and its MachineSets, Machines, MachineClasses), with
+     * their structural schemas, which prune what they do not name. Waits until each is served; returns
+     * the names of the CRDs. Installing them again changes nothing.
+     */
+    public List<String> installSeedCrds() {
+        List<Path> files;
+        try (var listing = Files.list(module().dir().resolve(SEED_CRDS))) {
+            files = listing.filter(file -> SEED_CRD_FILE.matcher(file.getFileName().toString()).matches()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + SEED_CRDS + " of Gardener's module", e);
+        }
+        if (files.isEmpty()) {
+            throw new IllegalStateException("Gardener v" + module().version() + " has no extension or machine CRDs in " + SEED_CRDS);
+        }
+        List<CustomResourceDefinition> installed = new ArrayList<>();
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+                installed.add(client.apiextensions().v1().customResourceDefinitions().resource(crd).forceConflicts().serverSideApply());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (CustomResourceDefinition crd : installed) {
+            awaitEstablished(crd.getMetadata().getName());
+        }
+        return installed.stream().map(crd -> crd.getMetadata().getName()).toList();
+    }
+
+    private void awaitEstablished(String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+            if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("CRD " + name + " was not Established in 30 s");
+            }
+            sleep(100);
         }
     }
 
