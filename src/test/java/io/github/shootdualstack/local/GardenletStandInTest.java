@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,6 +34,8 @@ class GardenletStandInTest {
     private LocalProvider local;
     private GardenletStandIn gardenlet;
     private final List<String> lastOperations = new CopyOnWriteArrayList<>();
+    /** The constraints each reconcile left, by their types and statuses. */
+    private final List<String> constraintsAfterReconciles = new CopyOnWriteArrayList<>();
     private SharedIndexInformer<Shoot> watch;
 
     @BeforeEach
@@ -50,6 +53,11 @@ class GardenletStandInTest {
                 String seen = last.getState() + " " + last.getProgress() + " " + last.getDescription();
                 if (lastOperations.isEmpty() || !lastOperations.get(lastOperations.size() - 1).equals(seen)) {
                     lastOperations.add(seen);
+                    if (seen.startsWith("Succeeded") && old.getStatus().getLastOperation().getState().equals("Processing")) {
+                        List<Condition> constraints = shoot.getStatus().getConstraints();
+                        constraintsAfterReconciles.add(constraints == null ? "" : constraints.stream()
+                                .map(c -> c.getType() + "=" + c.getStatus()).collect(Collectors.joining(",")));
+                    }
                 }
             }
 
@@ -134,6 +142,10 @@ class GardenletStandInTest {
         Shoot shoot = shoot().get();
         assertThat(shoot.getStatus().getConstraints()).isNullOrEmpty();
         assertThat(result.rollouts()).isEqualTo(1);
+        // the nodes are migrated in the reconcile that rolls them, which waits for the workers
+        assertThat(constraintsAfterReconciles).containsSubsequence("DualStackNodesMigrationReady=Progressing",
+                "DualStackNodesMigrationReady=True", "DNSServiceMigrationReady=Progressing", "");
+        assertThat(constraintsAfterReconciles).hasSize(gardenlet.reconciles()).last().isEqualTo("");
         assertThat(gardenlet.reconciles()).as("the edit and each trigger, nothing else").isEqualTo(1 + result.rollouts() + result.reconciles());
         assertThat(shoot.getMetadata().getAnnotations()).doesNotContainKey("gardener.cloud/operation");
         assertThat(shoot.getStatus().getObservedGeneration()).isEqualTo(shoot.getMetadata().getGeneration());
