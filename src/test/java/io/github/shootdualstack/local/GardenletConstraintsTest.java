@@ -14,21 +14,15 @@ class GardenletConstraintsTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
 
     @Test
-    void dualStackNetworkNotReady_nodesHalfMigrated_nodesProgressing() {
-        List<Condition> after = GardenletConstraints.nodes(List.of(), 2, false,
-                GardenletConstraints.nodesMigrated(List.of(2, 1), 2), NOW);
-
-        assertThat(after).singleElement().hasToString(
+    void dualStackNetworkNotReady_nodesProgressingUntilEveryNodeHasTwoPodCidrs_thenTrue() {
+        assertThat(nodesAfterALook(2, 1)).singleElement().hasToString(
                 "DualStackNodesMigrationReady=Progressing/NodesNotMigrated (Migrating node pod CIDRs to match target network stack.)");
+        assertThat(nodesAfterALook(2, 2)).singleElement().hasToString(
+                "DualStackNodesMigrationReady=True/NodesMigrated (All node pod CIDRs migrated to target network stack.)");
     }
 
-    @Test
-    void dualStackNetworkNotReady_allNodesMigrated_nodesTrue() {
-        List<Condition> after = GardenletConstraints.nodes(List.of(), 2, false,
-                GardenletConstraints.nodesMigrated(List.of(2, 2), 2), NOW);
-
-        assertThat(after).singleElement().hasToString(
-                "DualStackNodesMigrationReady=True/NodesMigrated (All node pod CIDRs migrated to target network stack.)");
+    private static List<Condition> nodesAfterALook(Integer... podCidrsPerNode) {
+        return GardenletConstraints.nodes(List.of(), 2, false, GardenletConstraints.nodesMigrated(List.of(podCidrsPerNode), 2), NOW);
     }
 
     @Test
