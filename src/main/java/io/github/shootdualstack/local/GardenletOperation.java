@@ -36,6 +36,8 @@ final class GardenletOperation {
     static final String RECONCILE = ExtensionKind.OPERATION_RECONCILE;
     static final String ROLLOUT_WORKERS = "rollout-workers";
     static final String SEPARATOR = ";";
+    static final String TASKS = "shoot.gardener.cloud/tasks";
+    static final String DEPLOY_INFRASTRUCTURE = "deployInfrastructure";
     static final String STARTED = "Reconciliation of Shoot cluster initialized.";
     static final String SUCCEEDED = "Shoot cluster has been successfully reconciled.";
 
@@ -49,6 +51,39 @@ final class GardenletOperation {
         Map<String, String> annotations = shoot.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(OPERATION);
         return value == null ? List.of() : Arrays.stream(value.split(SEPARATOR)).map(String::trim).filter(op -> !op.isEmpty()).toList();
+    }
+
+    /** Whether the Shoot's {@code shoot.gardener.cloud/tasks} has the task. */
+    static boolean hasTask(Shoot shoot, String task) {
+        Map<String, String> annotations = shoot.getMetadata().getAnnotations();
+        String tasks = annotations == null ? null : annotations.get(TASKS);
+        return tasks != null && Arrays.asList(tasks.split(",")).contains(task);
+    }
+
+    /**
+     * Adds the task to {@code shoot.gardener.cloud/tasks}, or removes it, and the annotation with the last
+     * one; a removal only while the Shoot is at {@code generation}, so a change made meanwhile gets the task done again.
+     */
+    static void setTask(Resource<Shoot> resource, String task, boolean wanted, Long generation) {
+        resource.edit(shoot -> {
+            if (!wanted && !Objects.equals(shoot.getMetadata().getGeneration(), generation)) {
+                return shoot;
+            }
+            Map<String, String> annotations = shoot.getMetadata().getAnnotations() == null ? new LinkedHashMap<>()
+                    : shoot.getMetadata().getAnnotations();
+            shoot.getMetadata().setAnnotations(annotations);
+            List<String> tasks = new ArrayList<>(annotations.containsKey(TASKS) ? Arrays.asList(annotations.get(TASKS).split(",")) : List.of());
+            tasks.remove(task);
+            if (wanted) {
+                tasks.add(task);
+            }
+            if (tasks.isEmpty()) {
+                annotations.remove(TASKS);
+            } else {
+                annotations.put(TASKS, String.join(",", tasks));
+            }
+            return shoot;
+        });
     }
 
     static boolean handles(String operation) {

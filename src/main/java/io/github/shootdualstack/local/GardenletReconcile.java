@@ -28,10 +28,10 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One reconcile of one Shoot the way gardenlet v1.138.0 runs it, cut down to what the migration sees,
- * in the order of {@code reconciler_reconcile.go}: the dual-stack constraint is set up before the flow
- * ({@code UpdateDualStackMigrationConditionIfNeeded}); the Infrastructure is deployed (triggered only
- * when the families grew, which gardener-apiserver's admission notes as a task, or when it did not
- * succeed last) and waited for, its networking copied into the Shoot and the Cluster; the ControlPlane
+ * in the order of {@code reconciler_reconcile.go}: the Cluster gets the Shoot; the dual-stack constraint
+ * is set up before the flow ({@code UpdateDualStackMigrationConditionIfNeeded}); the Infrastructure is
+ * deployed (triggered only for the Shoot's {@code deployInfrastructure} task, removed once it is
+ * reconciled, or when it did not succeed last) and waited for, its networking copied into the Shoot and the Cluster; the ControlPlane
  * triggered and waited for; CoreDNS deployed ({@code coredns.go}: its restart annotation, kube-dns
  * to one family or all); the Network given the Shoot's families, triggered and waited for; the DNS
  * constraint checked ({@code CheckDNSServiceMigration}); the workers waited for; the nodes constraint
@@ -60,13 +60,16 @@ final class GardenletReconcile {
 
     /** Runs the flow after {@link GardenletOperation#start}; throws {@link IllegalStateException} with the failure's description. */
     void run() {
-        List<String> reconciledFamilies = clusterFamilies();
+        Long generation = shoot.getMetadata().getGeneration();
         syncCluster();
         if (shoot.getSpec().getNetworking().getNodes() != null && shoot.getStatus().getNetworking() != null) {
             updateDualStackMigrationConditionIfNeeded();
         }
-        boolean familiesGrew = reconciledFamilies != null && reconciledFamilies.size() < families().size();
-        deploy(ExtensionKind.INFRASTRUCTURE, familiesGrew || !succeeded(extension(ExtensionKind.INFRASTRUCTURE)), null);
+        boolean task = GardenletOperation.hasTask(shoot, GardenletOperation.DEPLOY_INFRASTRUCTURE);
+        deploy(ExtensionKind.INFRASTRUCTURE, task || !succeeded(extension(ExtensionKind.INFRASTRUCTURE)), null);
+        if (task) {
+            GardenletOperation.setTask(resource, GardenletOperation.DEPLOY_INFRASTRUCTURE, false, generation);
+        }
         copyInfrastructureNetworking();
         syncCluster();
         deploy(ExtensionKind.CONTROL_PLANE, true, null);
@@ -79,6 +82,12 @@ final class GardenletReconcile {
 
     Shoot shoot() {
         return shoot;
+    }
+
+    /** Reports the reconcile {@code Succeeded} and gives the Cluster the Shoot as it is then. */
+    void succeed() {
+        shoot = GardenletOperation.succeed(resource, shoot, config);
+        syncCluster();
     }
 
     private void updateDualStackMigrationConditionIfNeeded() {
@@ -224,12 +233,6 @@ final class GardenletReconcile {
     private void syncCluster() {
         ExtensionKind.CLUSTER.in(garden).withName(namespace).patch(Patches.JSON, Patches.body(List.of(
                 Map.of("op", "replace", "path", "/spec/shoot", "value", Patches.asMap(shoot)))));
-    }
-
-    /** The families of the Shoot the Cluster holds, as the last reconcile left it; null without one. */
-    private List<String> clusterFamilies() {
-        GenericKubernetesResource cluster = ExtensionKind.CLUSTER.in(garden).withName(namespace).get();
-        return cluster == null ? null : strings(cluster.get("spec", "shoot", "spec", "networking", "ipFamilies"));
     }
 
     private void setConstraints(List<Condition> constraints) {

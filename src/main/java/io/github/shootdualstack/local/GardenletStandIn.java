@@ -29,7 +29,8 @@ import java.util.function.Function;
  * reconcile, and leaves rolling the nodes and asking for the next reconcile to people (or to an
  * operator working alongside it).
  *
- * <p>A Shoot is reconciled when its generation changes (a spec edit), when its
+ * <p>When a Shoot's {@code ipFamilies} grow, the stand-in notes the {@code deployInfrastructure} task in
+ * its {@code shoot.gardener.cloud/tasks}, as gardener-apiserver's admission does. A Shoot is reconciled when its generation changes (a spec edit), when its
  * {@code gardener.cloud/operation} gets {@code reconcile} or {@code rollout-workers=<pool>[,<pool>]}
  * (gardener-apiserver would raise the generation for both; the local garden does not, so the
  * operation itself is the trigger), when it is first seen not reconciled at its generation or not
@@ -128,6 +129,11 @@ public final class GardenletStandIn implements AutoCloseable {
 
             @Override
             public void onUpdate(Shoot old, Shoot shoot) {
+                if (families(old) < families(shoot)) {
+                    // what gardener-apiserver's admission does when the families grow, before anyone sees the change
+                    GardenletOperation.setTask(garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace())
+                            .withName(shoot.getMetadata().getName()), GardenletOperation.DEPLOY_INFRASTRUCTURE, true, null);
+                }
                 if (!Objects.equals(old.getMetadata().getGeneration(), shoot.getMetadata().getGeneration())
                         || GardenletOperation.operations(shoot).stream().anyMatch(operation -> GardenletOperation.handles(operation)
                         && !GardenletOperation.operations(old).contains(operation))) {
@@ -181,7 +187,8 @@ public final class GardenletStandIn implements AutoCloseable {
             } finally {
                 shoot = flow.shoot();
             }
-            shoot = GardenletOperation.succeed(resource, shoot, config);
+            flow.succeed();
+            shoot = flow.shoot();
             backoffs.remove(key);
             if (syncs(shoot)) {
                 enqueue(key, config.syncPeriod());
@@ -217,6 +224,11 @@ public final class GardenletStandIn implements AutoCloseable {
         LastOperation last = shoot.getStatus().getLastOperation();
         return Objects.equals(shoot.getStatus().getObservedGeneration(), shoot.getMetadata().getGeneration())
                 && last != null && LastOperation.STATE_SUCCEEDED.equals(last.getState());
+    }
+
+    private static int families(Shoot shoot) {
+        return shoot.getSpec() == null || shoot.getSpec().getNetworking() == null || shoot.getSpec().getNetworking().getIpFamilies() == null
+                ? 0 : shoot.getSpec().getNetworking().getIpFamilies().size();
     }
 
     private static Key key(Shoot shoot) {

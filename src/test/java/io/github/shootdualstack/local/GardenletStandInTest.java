@@ -127,6 +127,9 @@ class GardenletStandInTest {
         assertThat(Fields.strings(network, "spec", "ipFamilies")).containsExactly("IPv4", "IPv6");
         assertThat(Fields.strings(network, "status", "ipFamilies")).containsExactly("IPv4");
         assertThat(Fields.strings(extension(ExtensionKind.INFRASTRUCTURE), "status", "networking", "nodes")).hasSize(2);
+        assertThat(shoot.getMetadata().getAnnotations()).as("the deployInfrastructure task, done").doesNotContainKey("shoot.gardener.cloud/tasks");
+        assertThat(Fields.strings(ExtensionKind.CLUSTER.in(client).withName(landscape.technicalNamespace()).get(),
+                "spec", "shoot", "spec", "networking", "ipFamilies")).containsExactly("IPv4", "IPv6");
         assertThat(shoot.getStatus().getNetworking().getNodes()).hasSize(2);
         assertThat(local.simulator(landscape).nodeReplacements()).isZero();
         assertThat(local.simulator(landscape).coreDnsRollouts()).isZero();
