@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 /**
  * One reconcile of one Shoot the way gardenlet v1.138.0 runs it, cut down to what the migration sees,
@@ -73,11 +74,16 @@ final class GardenletReconcile {
         copyInfrastructureNetworking();
         syncCluster();
         deploy(ExtensionKind.CONTROL_PLANE, true, null);
-        deployCoreDns();
+        boolean hibernated = shoot.getSpec().getHibernation() != null && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled());
+        if (!hibernated) { // the shoot cluster's steps are skipped while it sleeps
+            deployCoreDns();
+        }
         deploy(ExtensionKind.NETWORK, true, families());
-        checkDnsServiceMigration();
-        await("the worker pools to be rolled out", this::workersRolledOut);
-        checkPodCidrsInNodes();
+        if (!hibernated) {
+            checkDnsServiceMigration();
+            await("the worker pools to be rolled out", this::workersRolledOut);
+            checkPodCidrsInNodes();
+        }
     }
 
     Shoot shoot() {
@@ -162,13 +168,9 @@ final class GardenletReconcile {
 
     /** The Shoot's service ranges: the spec's and the status's ({@code ToNetworks}). */
     private List<String> serviceRanges() {
-        List<String> ranges = new ArrayList<>();
-        ranges.add(shoot.getSpec().getNetworking().getServices());
         List<String> status = shoot.getStatus().getNetworking() == null ? null : shoot.getStatus().getNetworking().getServices();
-        if (status != null) {
-            status.stream().filter(range -> !ranges.contains(range)).forEach(ranges::add);
-        }
-        return ranges.stream().filter(Objects::nonNull).toList();
+        return Stream.concat(Stream.of(shoot.getSpec().getNetworking().getServices()), status == null ? Stream.empty() : status.stream())
+                .filter(Objects::nonNull).distinct().toList();
     }
 
     /**

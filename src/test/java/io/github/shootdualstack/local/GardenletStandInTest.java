@@ -104,6 +104,25 @@ class GardenletStandInTest {
     }
 
     @Test
+    void hibernatedShoot_reconcilesTheSeedSide_butLeavesTheShootClusterAndTheConstraintChecksAlone() {
+        gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        shoot().edit(shoot -> {
+            shoot.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
+            shoot.getSpec().setHibernation(new io.github.shootdualstack.shoot.Hibernation());
+            shoot.getSpec().getHibernation().setEnabled(true);
+            return shoot;
+        });
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> GardenletStandIn.upToDate(shoot().get()));
+
+        assertThat(shoot().get().getStatus().getConstraints()).singleElement()
+                .satisfies(nodes -> assertThat(nodes.getStatus()).isEqualTo(Condition.PROGRESSING));
+        assertThat(Fields.strings(extension(ExtensionKind.NETWORK), "spec", "ipFamilies")).containsExactly("IPv4", "IPv6");
+        assertThat(local.shootClient(landscape).services().inNamespace("kube-system").withName("kube-dns").get()
+                .getSpec().getClusterIPs()).hasSize(1);
+    }
+
+    @Test
     void specEdit_reconcilesOnce_addingTheNodesConstraint_networkAskedForBothFamiliesButRunningOne() {
         editToDualStack();
 
