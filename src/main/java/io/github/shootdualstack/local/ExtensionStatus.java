@@ -70,7 +70,7 @@ final class ExtensionStatus {
         return status;
     }
 
-    private static Map<String, Object> lastOperation(String state, int progress, String description, Clock clock) {
+    static Map<String, Object> lastOperation(String state, int progress, String description, Clock clock) {
         Map<String, Object> lastOperation = new LinkedHashMap<>();
         lastOperation.put("type", LastOperation.TYPE_RECONCILE);
         lastOperation.put("state", state);

@@ -8,20 +8,17 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.shootdualstack.garden.ExtensionKind;
-import io.github.shootdualstack.shoot.IpFamily;
 import io.github.shootdualstack.shoot.LastOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -37,12 +34,14 @@ import java.util.function.Consumer;
  * the controller first sees it (at its start), also when its last operation did not succeed: as
  * Gardener's extension controllers do (their default predicates), never merely because its
  * {@code metadata.generation} moved ahead of {@code status.observedGeneration}, so a spec written
- * without the annotation waits for one. The controller removes the annotation and reports
+ * without the annotation waits for one. The controller reports
  * {@code Processing}; after the configured delay it reports {@code Succeeded} with the generation
  * observed and no {@code lastError}, or {@code Error} with a {@code lastError}, or (stuck) nothing
  * at all. On success the Infrastructure gets its
  * {@code status.networking} (see {@link InfrastructureNetworking}), the Network
- * {@code status.ipFamilies = spec.ipFamilies}; the ControlPlane has nothing to do.
+ * {@code status.ipFamilies}: its {@code spec.ipFamilies}, or only the first while the Shoot in the Cluster
+ * has a nodes constraint that is not {@code True} (see {@link ShootGardenReads#cniFamilies}); the
+ * ControlPlane has nothing to do.
  *
  * <p>Failed and stuck reconciles are not retried by themselves; a new trigger retries them, and so
  * do a behaviour change ({@link #setBehaviour}), standing in for the retry with back-off that a
@@ -64,7 +63,7 @@ public final class LocalExtensions implements AutoCloseable {
     /** Threads the resources are spread over: one alone made 100 concurrent migrations queue behind each other's reads. */
     static final int WORKERS = 8;
 
-    private final List<ScheduledExecutorService> workers = new ArrayList<>();
+    private final List<ScheduledExecutorService> workers;
     private final Map<ExtensionKind, SharedIndexInformer<GenericKubernetesResource>> informers =
             new EnumMap<>(ExtensionKind.class);
     // An entry is touched on its key's worker thread only.
@@ -84,14 +83,7 @@ public final class LocalExtensions implements AutoCloseable {
         this.clock = clock;
         this.config = new AtomicReference<>(config);
         this.infrastructureNetworking = new InfrastructureNetworking(garden);
-        for (int i = 0; i < WORKERS; i++) {
-            String name = "local-extensions-" + i;
-            workers.add(Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, name);
-                thread.setDaemon(true);
-                return thread;
-            }));
-        }
+        this.workers = Workers.start("local-extensions", WORKERS);
     }
 
     /** Starts watching; returns once the current resources are listed. A stopped instance cannot start again. */
@@ -109,14 +101,7 @@ public final class LocalExtensions implements AutoCloseable {
     public synchronized void stop() {
         informers.values().forEach(SharedIndexInformer::close);
         informers.clear();
-        workers.forEach(ScheduledExecutorService::shutdownNow);
-        try {
-            for (ScheduledExecutorService worker : workers) {
-                worker.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Workers.stop(workers);
     }
 
     @Override
@@ -200,10 +185,12 @@ public final class LocalExtensions implements AutoCloseable {
         ExtensionBehaviour behaviour = config.get().behaviour(key.kind());
         inFlight.add(key);
         try {
+            // Processing before the trigger goes, as Gardener's extensions report it: whoever waits for the resource
+            // never sees it without its trigger and still with the last reconcile's outcome
+            Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
             if (ExtensionStatus.hasReconcileAnnotation(fresh)) {
                 Patches.removeAnnotation(resource(key), ExtensionKind.OPERATION_ANNOTATION);
             }
-            Patches.setStatusFields(resource(key), ExtensionStatus.processing(key.kind().kind(), clock));
         } catch (KubernetesClientException e) {
             inFlight.remove(key);
             // begun again, as a controller requeues a failed reconcile: the event that asked for it may be the last
@@ -261,9 +248,7 @@ public final class LocalExtensions implements AutoCloseable {
                 return ExtensionStatus.failed(kind.kind(), generation, e.getMessage(), clock);
             }
         } else if (kind == ExtensionKind.NETWORK) {
-            Object written = fresh.get("spec", "ipFamilies");
-            List<String> families = written instanceof List<?> list ? list.stream().map(String::valueOf).toList() : null;
-            status.put("ipFamilies", IpFamily.effective(families));
+            status.put("ipFamilies", ShootGardenReads.cniFamilies(garden, fresh));
         }
         return status;
     }

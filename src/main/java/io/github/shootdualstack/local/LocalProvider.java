@@ -35,6 +35,8 @@ public final class LocalProvider implements AutoCloseable {
 
     private final LocalExtensions extensions;
     private final Map<String, LocalShoot> shoots;
+    private final KubernetesClient garden;
+    private GardenletStandIn gardenlet;
 
     /**
      * A shoot cluster's API server: its client, the kubeconfig its Secret gets (naming the HTTP watch
@@ -52,7 +54,8 @@ public final class LocalProvider implements AutoCloseable {
     private record LocalShoot(LocalLandscape landscape, ShootApi api, ShootClusterSimulator simulator) {
     }
 
-    private LocalProvider(LocalExtensions extensions, Map<String, LocalShoot> shoots) {
+    private LocalProvider(KubernetesClient garden, LocalExtensions extensions, Map<String, LocalShoot> shoots) {
+        this.garden = garden;
         this.extensions = extensions;
         this.shoots = shoots;
     }
@@ -115,7 +118,7 @@ public final class LocalProvider implements AutoCloseable {
             }
             LocalExtensions extensions = new LocalExtensions(garden, extensionsConfig, extensionsConfig.clock()).start();
             LOG.info("Local provider started with {} shoot(s): {}", shoots.size(), shoots.keySet());
-            return new LocalProvider(extensions, shoots);
+            return new LocalProvider(garden, extensions, shoots);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -124,6 +127,20 @@ public final class LocalProvider implements AutoCloseable {
 
     public LocalExtensions extensions() {
         return extensions;
+    }
+
+    /**
+     * Starts a {@link GardenletStandIn} for this provider's Shoots, which from then on reconciles them as
+     * gardenlet v1.138.0 does; without it (the default) nothing reconciles a Shoot. Stopped with the provider.
+     */
+    public synchronized GardenletStandIn startGardenlet(GardenletStandIn.Config config) {
+        if (gardenlet == null) {
+            gardenlet = new GardenletStandIn(garden, technicalNamespace -> {
+                LocalShoot shoot = shoots.get(technicalNamespace);
+                return shoot == null ? null : shoot.api().client();
+            }, config).start();
+        }
+        return gardenlet;
     }
 
     public List<LocalLandscape> landscapes() {
@@ -160,6 +177,11 @@ public final class LocalProvider implements AutoCloseable {
         shoots.values().stream().map(shoot -> shoot.api().embedded()).filter(Objects::nonNull).forEach(all::add);
         all.add(extensions);
         shoots.values().forEach(shoot -> all.add(shoot.simulator()));
+        synchronized (this) {
+            if (gardenlet != null) {
+                all.add(gardenlet); // stopped first: it drives all of the above
+            }
+        }
         closeAll(all);
     }
 

@@ -13,6 +13,9 @@
  *   <li>{@link io.github.shootdualstack.local.ShootClusterSimulator}: new nodes when a MachineDeployment's
  *       template changes, new CoreDNS pods when the coredns Deployment's template changes.</li>
  *   <li>{@link io.github.shootdualstack.local.LocalProvider}: all of the above around one garden.</li>
+ *   <li>{@link io.github.shootdualstack.local.GardenletStandIn}: gardenlet v1.138.0's shoot reconciles, which run the
+ *       dual-stack migration themselves; off unless started ({@link io.github.shootdualstack.local.LocalProvider#startGardenlet}).
+ *       {@link io.github.shootdualstack.local.MigrationGuideByHand} does what Gardener's migration guide leaves to people.</li>
  * </ul>
  *
  * The address plan, IPv6 included, is in {@link io.github.shootdualstack.local.LocalNetworks}.
