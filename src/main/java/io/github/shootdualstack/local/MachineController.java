@@ -61,7 +61,8 @@ final class MachineController {
         List<Node> outdated = nodes.stream().filter(node -> !hash.equals(ShootNodes.templateHash(node))).toList();
         boolean changed = true;
         if (!outdated.isEmpty()) {
-            replaceNode(outdated.get(0), pool, hash);
+            // a pool above its replicas has its surge node already: a replacement whose deletion failed is finished
+            replaceNode(outdated.get(0), pool, hash, nodes.size() <= replicas);
         } else if (nodes.size() < replicas) {
             addNode(pool, hash);
         } else if (nodes.size() > replicas) {
@@ -73,19 +74,33 @@ final class MachineController {
         return changed;
     }
 
-    private void replaceNode(Node old, String pool, String hash) {
-        List<Pod> evicted = removeNode(old);
-        // Counted before the new node shows, so whoever sees it also sees the count.
-        nodeReplacements.incrementAndGet();
-        addNode(pool, hash);
-        reschedule(evicted);
-        LOG.info("Shoot {}: replaced node {} of pool {}", technicalNamespace, old.getMetadata().getName(), pool);
+    /**
+     * As machine-controller-manager's rolling update (maxSurge 1): the new node joins, the old one is drained
+     * (its pods run again on the other nodes) and only then deleted. So while any pod of the old node has not
+     * run again, the old node is still there: who sees every node of the new template also sees those pods
+     * placed, not placed later by a network that has moved on meanwhile.
+     */
+    private void replaceNode(Node old, String pool, String hash, boolean surge) {
+        if (surge) {
+            // Counted before the new node shows, so whoever sees it also sees the count.
+            nodeReplacements.incrementAndGet();
+            addNode(pool, hash);
+        }
+        String name = old.getMetadata().getName();
+        reschedule(evict(name), name);
+        shoot.nodes().withName(name).delete();
+        LOG.info("Shoot {}: replaced node {} of pool {}", technicalNamespace, name, pool);
     }
 
     /** Deletes the node and the pods on it; returns those pods, for their controllers to run them again. */
     private List<Pod> removeNode(Node node) {
         String name = node.getMetadata().getName();
         shoot.nodes().withName(name).delete();
+        return evict(name);
+    }
+
+    /** Deletes the pods on the node; returns them, for their controllers to run them again. */
+    private List<Pod> evict(String name) {
         List<Pod> evicted = shoot.pods().inAnyNamespace().list().getItems().stream()
                 .filter(pod -> pod.getSpec() != null && name.equals(pod.getSpec().getNodeName()))
                 .toList();
@@ -101,10 +116,16 @@ final class MachineController {
     }
 
     private void reschedule(List<Pod> evicted) {
+        reschedule(evicted, null);
+    }
+
+    /** Runs the evicted pods again, on any node but the one being drained (null: any node). */
+    private void reschedule(List<Pod> evicted, String draining) {
         if (evicted.isEmpty()) {
             return;
         }
-        PodScheduler scheduler = new PodScheduler(shoot.nodes().list().getItems(),
+        PodScheduler scheduler = new PodScheduler(shoot.nodes().list().getItems().stream()
+                .filter(node -> !node.getMetadata().getName().equals(draining)).toList(),
                 shoot.pods().inAnyNamespace().list().getItems());
         boolean cniRunsIpv6 = ShootGardenReads.cniRunsIpv6(garden, technicalNamespace);
         evicted.forEach(pod -> Workloads.createPod(shoot, scheduler.run(PodScheduler.replacementOf(pod), cniRunsIpv6)));

@@ -16,6 +16,7 @@ import java.util.Objects;
 final class ConstraintRecorder implements AutoCloseable {
 
     private final List<String> states = new ArrayList<>();
+    private final java.util.Set<String> resourceVersions = new java.util.HashSet<>();
     private final Watch watch;
 
     ConstraintRecorder(Resource<Shoot> shoot) {
@@ -32,6 +33,7 @@ final class ConstraintRecorder implements AutoCloseable {
     }
 
     private synchronized void record(Shoot shoot) {
+        resourceVersions.add(shoot.getMetadata().getResourceVersion());
         List<Condition> constraints = shoot.getStatus() == null || shoot.getStatus().getConstraints() == null
                 ? List.of() : shoot.getStatus().getConstraints();
         List<String> ours = constraints.stream()
@@ -41,6 +43,11 @@ final class ConstraintRecorder implements AutoCloseable {
         if (states.isEmpty() || !Objects.equals(states.get(states.size() - 1), state)) {
             states.add(state);
         }
+    }
+
+    /** How many versions of the Shoot the watch has seen: a write that changed nothing makes none. */
+    synchronized int versions() {
+        return resourceVersions.size();
     }
 
     synchronized List<String> states() {

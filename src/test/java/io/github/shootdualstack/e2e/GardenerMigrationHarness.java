@@ -65,7 +65,6 @@ final class GardenerMigrationHarness implements AutoCloseable {
     final LocalLandscape landscape;
     final LocalProvider local;
     private final ConstraintRecorder constraints;
-    private final UserShoot user;
     private final ListAppender<ILoggingEvent> warningLog = new ListAppender<>();
     private final Level warningLevel;
     private ShootOperator operator;
@@ -99,7 +98,6 @@ final class GardenerMigrationHarness implements AutoCloseable {
             shootServer.close();
             throw e;
         }
-        this.user = new UserShoot(shoot());
         this.constraints = new ConstraintRecorder(shoot());
     }
 
@@ -155,6 +153,27 @@ final class GardenerMigrationHarness implements AutoCloseable {
         operator = new ShootOperator(garden.client().getConfiguration(), settings(serverSideApply)).start();
     }
 
+    /** Versions of the Shoot seen since this world began (its creation and preparation included). */
+    int shootVersions() {
+        return constraints.versions();
+    }
+
+    /** The operator's requests to the garden that were answered 2xx, by its own request counter, of this verb and resource. */
+    long operatorGardenRequests(String verb, String resource) {
+        return operator.metrics().registry().find(io.github.shootdualstack.operator.OperatorMetrics.PREFIX + "api_requests")
+                .tags("cluster", "garden", "verb", verb, "resource", resource).counters().stream()
+                .filter(counter -> counter.getId().getTag("code").startsWith("2"))
+                .mapToLong(counter -> (long) counter.count()).sum();
+    }
+
+    /** The operator's requests to the garden other than reads, by verb, resource and code, for the test's output. */
+    List<String> operatorGardenWrites() {
+        return operator.metrics().registry().find(io.github.shootdualstack.operator.OperatorMetrics.PREFIX + "api_requests")
+                .tags("cluster", "garden").counters().stream().filter(counter -> !"GET".equals(counter.getId().getTag("verb")))
+                .map(counter -> counter.getId().getTag("verb") + " " + counter.getId().getTag("resource") + " -> "
+                        + counter.getId().getTag("code") + ": " + (long) counter.count()).sorted().toList();
+    }
+
     Resource<Shoot> shoot() {
         return garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName());
     }
@@ -169,12 +188,19 @@ final class GardenerMigrationHarness implements AutoCloseable {
         }
     }
 
+    /** The user's edit, as {@code kubectl patch --type merge} makes it: no resourceVersion, so no conflict with the operator. */
     void requestDualStack() {
-        user.requestDualStack();
+        mergePatch(Map.of("spec", Map.of("networking", Map.of("ipFamilies", List.of("IPv4", "IPv6")))));
     }
 
+    /** As {@code kubectl annotate --overwrite}. */
     void annotate(String key, String value) {
-        user.annotate(key, value);
+        mergePatch(Map.of("metadata", Map.of("annotations", Map.of(key, value))));
+    }
+
+    private void mergePatch(Map<String, Object> patch) {
+        shoot().patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                io.fabric8.kubernetes.client.utils.Serialization.asJson(patch));
     }
 
     List<String> constraintStates() {

@@ -59,6 +59,7 @@ class GardenerMigrationIT {
                     .withName(world.landscape.kubeconfigSecretName()).get()).as("no kubeconfig Secret").isNull();
             assertThat(world.warnings()).as("the API servers' warnings while the stand-ins seeded Gardener's CRDs")
                     .noneMatch(w -> w.contains("unknown field"));
+            int versionsBefore = world.shootVersions();
             int shootMark = world.shootServer.audit().size();
             int warningsBefore = world.warnings().size();
             world.startOperator(serverSideApply);
@@ -67,6 +68,7 @@ class GardenerMigrationIT {
             world.awaitConstraints("DualStackNodesMigrationReady=Progressing/NodesNotMigrated");
             world.annotate(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=*");
             world.awaitCompleted();
+            world.operatorGardenWrites().forEach(write -> System.out.println("  garden write: " + write));
 
             assertThat(world.constraintStates()).containsExactlyElementsOf(MigrationHarness.CONSTRAINTS_OF_A_MIGRATION);
             assertKubeDnsDualStackInPlace(world, kubeDnsBefore);
@@ -82,7 +84,17 @@ class GardenerMigrationIT {
             List<String> warnings = world.warnings().subList(warningsBefore, world.warnings().size());
             warnings.forEach(warning -> System.out.println("  warning: " + warning));
             // on a Gardener garden the operator writes only fields the typed API has, and leaves lastOperation to gardenlet
+            // every status write of the operator's changed the Shoot: the versions seen since it started are the user's
+            // two edits, the operator's removal of rollout-workers (its one other Shoot write) and its status writes
+            long statusWrites = world.operatorGardenRequests("PATCH", "shoots/status") + world.operatorGardenRequests("PUT", "shoots/status");
+            long shootWrites = world.operatorGardenRequests("PATCH", "shoots") + world.operatorGardenRequests("PUT", "shoots");
+            int versions = world.shootVersions() - versionsBefore;
+            System.out.printf("Operator's writes of the Shoot: %d status, %d other; the Shoot's versions meanwhile: %d%n",
+                    statusWrites, shootWrites, versions);
+            assertThat(shootWrites).as("the operator's writes of the Shoot other than its status: removing rollout-workers").isEqualTo(1);
             SoftAssertions.assertSoftly(softly -> {
+                softly.assertThat(statusWrites).as("status writes that changed the Shoot (none that changed nothing)")
+                        .isLessThanOrEqualTo(versions - 2 - shootWrites);
                 softly.assertThat(warnings).as("the API servers' warnings while the operator ran").noneMatch(w -> w.contains("unknown field"));
                 softly.assertThat(after.at("/status/lastOperation")).as("status.lastOperation, gardenlet's, byte-equal")
                         .isEqualTo(before.at("/status/lastOperation"));
@@ -113,7 +125,8 @@ class GardenerMigrationIT {
     }
 
     private static void assertEventsKeptByTheApiServer(List<Event> events) {
-        events.forEach(event -> System.out.println("  event: " + event.getType() + " " + event.getReason() + ": " + event.getMessage()));
+        events.stream().sorted(java.util.Comparator.comparing(event -> String.valueOf(event.getEventTime() != null
+                ? event.getEventTime().getTime() : event.getFirstTimestamp()))).forEach(event -> System.out.println("  event: " + event.getType() + " " + event.getReason() + ": " + event.getMessage()));
         assertThat(events).extracting(Event::getReason)
                 .contains("DualStackMigrationStarted", "DualStackMigrationStep", "DualStackMigrationCompleted");
         assertThat(events).allSatisfy(event -> {
