@@ -89,15 +89,16 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
                 && last.getDescription().startsWith("dual-stack migration to ");
         if (status.getDualStackMigration() == null && !completed) {
             // no record on the Shoot: a typed API, where the last operation is gardenlet's; the constraint tells
-            Condition at = Objects.requireNonNullElse(Conditions.find(status.getConstraints(), Conditions.NODES_TYPE),
-                    Conditions.find(status.getConstraints(), Conditions.DNS_TYPE));
+            // neither, when the events tell of a migration whose constraints are gone (requireNonNullElse would throw)
+            Condition nodes = Conditions.find(status.getConstraints(), Conditions.NODES_TYPE);
+            Condition at = nodes != null ? nodes : Conditions.find(status.getConstraints(), Conditions.DNS_TYPE);
             last = new LastOperation();
             last.setState(at == null ? null : at.getStatus());
             last.setDescription(at == null ? null : at.getMessage());
         }
         String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         List<EventLine> lines = events.stream()
-                .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .sorted(IN_ORDER)
                 .map(event -> new EventLine(eventTime(event), event.getType(), event.getReason(),
                         event.getCount() == null ? 1 : event.getCount(), event.getMessage()))
                 .toList();
@@ -122,8 +123,7 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
      * as long as the garden keeps the events (an hour by default). {@code null} when they tell of none.
      */
     static MigrationRecord fromEvents(List<Event> events) {
-        List<Event> sorted = events.stream()
-                .sorted(Comparator.comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.naturalOrder()))).toList();
+        List<Event> sorted = events.stream().sorted(IN_ORDER).toList();
         MigrationRecord record = null;
         for (Event event : sorted) {
             String time = eventTime(event);
@@ -166,6 +166,15 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         Step step = Step.byName(name);
         return step == null ? name : step.label();
     }
+
+    /**
+     * Oldest first: by the time shown (whole seconds), then by {@code eventTime}, which the operator writes to the
+     * microsecond: two steps begun in the same second keep their order (the garden lists events by name).
+     */
+    private static final Comparator<Event> IN_ORDER = Comparator
+            .comparing(MigrationStatus::eventTime, Comparator.nullsFirst(Comparator.<String>naturalOrder()))
+            .thenComparing(event -> event.getEventTime() == null ? null : event.getEventTime().getTime(),
+                    Comparator.nullsFirst(Comparator.<String>naturalOrder()));
 
     private static String eventTime(Event event) {
         if (event.getLastTimestamp() != null) {

@@ -79,6 +79,29 @@ class MigrationStatusFromEventsTest {
         return shoot;
     }
 
+    @Test
+    void stepsBegunInTheSameSecond_keepTheirOrder_byTheEventsMicrosecondTime_notByHowTheGardenListsThem() {
+        Shoot shoot = shootWithGardenletsLastOperation();
+        // listed by name, as the garden lists them: the names' random suffixes put CoreDNS before Network
+        List<Event> events = List.of(
+                precise(event("DualStackMigrationStep", Step.CORE_DNS.label() + " started", "2026-12-06T10:02:00Z"), "2026-12-06T10:02:00.700000Z"),
+                precise(event("DualStackMigrationStarted", "migration of spec.networking.ipFamilies from [IPv4] to [IPv4, IPv6] started; "
+                        + Step.INFRASTRUCTURE.label() + " started", "2026-12-06T10:00:00Z"), "2026-12-06T10:00:00.100000Z"),
+                precise(event("DualStackMigrationStep", Step.NETWORK.label() + " started", "2026-12-06T10:02:00Z"), "2026-12-06T10:02:00.200000Z"));
+
+        MigrationStatus status = MigrationStatus.of(shoot, events, NOW);
+
+        assertThat(status.timeline()).extracting(MigrationStatus.StepTime::step)
+                .containsExactly(Step.INFRASTRUCTURE.label(), Step.NETWORK.label(), Step.CORE_DNS.label());
+        assertThat(status.step()).isEqualTo(Step.CORE_DNS.label());
+        assertThat(status.events()).extracting(MigrationStatus.EventLine::message).last().asString().startsWith(Step.CORE_DNS.label());
+    }
+
+    private static Event precise(Event event, String microTime) {
+        event.setEventTime(new io.fabric8.kubernetes.api.model.MicroTime(microTime));
+        return event;
+    }
+
     private static Event event(String reason, String message, String time) {
         return new EventBuilder().withReason(reason).withMessage(message).withType("Normal").withLastTimestamp(time).withCount(1).build();
     }

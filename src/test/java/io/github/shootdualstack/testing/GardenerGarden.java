@@ -35,6 +35,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * see {@code src/test/resources/gardener/README.md}). The client records the warnings the API server
  * answers with ({@link #warnings()}). start-envtest's output goes to a log file that a failure to start
  * quotes.
+ *
+ * <p>kube-apiserver writes every request to an {@linkplain #audit() audit log}, those to Gardener's APIs
+ * included (it proxies them to gardener-apiserver, which it registered as an APIService). start-envtest
+ * takes no kube-apiserver flags; it runs {@code $KUBEBUILDER_ASSETS/kube-apiserver}, so it gets a folder of
+ * its own where that is a wrapper adding the audit flags to the built binary's.
  */
 public final class GardenerGarden implements AutoCloseable {
 
@@ -56,7 +61,16 @@ public final class GardenerGarden implements AutoCloseable {
     public record Warning(String request, String text) {
     }
 
+    private static final String AUDIT_POLICY = """
+            apiVersion: audit.k8s.io/v1
+            kind: Policy
+            omitStages: [RequestReceived]
+            rules:
+            - level: Metadata
+            """;
+
     private final Process process;
+    private final Path dir;
     private final Path kubeconfig;
     private final KubernetesClient client;
     private final List<Warning> warnings = new ArrayList<>();
@@ -64,8 +78,9 @@ public final class GardenerGarden implements AutoCloseable {
     private String gardenerVersion;
     private GardenerModule module;
 
-    private GardenerGarden(Process process, Path binary, Path kubeconfig, Config config) {
+    private GardenerGarden(Process process, Path binary, Path dir, Path kubeconfig, Config config) {
         this.process = process;
+        this.dir = dir;
         this.binary = binary;
         this.kubeconfig = kubeconfig;
         this.client = new KubernetesClientBuilder().withConfig(config)
@@ -94,7 +109,6 @@ public final class GardenerGarden implements AutoCloseable {
     /** Starts start-envtest and waits until it has written its kubeconfig and Gardener's APIs answer. */
     public static GardenerGarden start(String name) {
         Path binary = envtest();
-        Path assets = Kubectl.binaries();
         Path dir = Path.of("target", "gardener-envtest", name + "-" + INSTANCES.incrementAndGet()).toAbsolutePath();
         Path kubeconfig = dir.resolve("admin.kubeconfig");
         Path log = dir.resolve("start-envtest.log");
@@ -102,6 +116,7 @@ public final class GardenerGarden implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(kubeconfig);
+            Path assets = auditedAssets(dir);
             ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--environment-type=gardener", "--kubeconfig",
                     kubeconfig.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("KUBEBUILDER_ASSETS", assets.toString());
@@ -110,11 +125,49 @@ public final class GardenerGarden implements AutoCloseable {
             throw new IllegalStateException("could not start " + binary + ": " + e.getMessage(), e);
         }
         try {
-            return new GardenerGarden(process, binary, kubeconfig, awaitReady(process, kubeconfig, log));
+            return new GardenerGarden(process, binary, dir, kubeconfig, awaitReady(process, kubeconfig, log));
         } catch (RuntimeException e) {
             stop(process);
             throw e;
         }
+    }
+
+    /**
+     * The folder start-envtest takes as {@code KUBEBUILDER_ASSETS}: etcd and kubectl the built ones, kube-apiserver
+     * a wrapper that runs the built one with start-envtest's flags and those of an audit log ({@code audit.log}
+     * in {@code dir}, JSON, every request at level Metadata, as {@link RealApiServer} writes it).
+     */
+    private static Path auditedAssets(Path dir) throws IOException {
+        Path binaries = Kubectl.binaries();
+        Path assets = dir.resolve("assets");
+        if (Files.exists(assets)) {
+            try (var old = Files.list(assets)) {
+                for (Path file : old.toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+        Files.createDirectories(assets);
+        Files.createSymbolicLink(assets.resolve("etcd"), binaries.resolve("etcd"));
+        Files.createSymbolicLink(assets.resolve("kubectl"), binaries.resolve("kubectl"));
+        Files.writeString(dir.resolve("audit-policy.yaml"), AUDIT_POLICY);
+        Files.deleteIfExists(dir.resolve("audit.log"));
+        Path wrapper = assets.resolve("kube-apiserver");
+        Files.writeString(wrapper, """
+                #!/usr/bin/env bash
+                # start-envtest's flags, and an audit log of every request (those gardener-apiserver answers too)
+                exec "%s" "$@" --audit-policy-file "%s" --audit-log-path "%s" --audit-log-format json
+                """.formatted(binaries.resolve("kube-apiserver"), dir.resolve("audit-policy.yaml"), dir.resolve("audit.log")));
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        return assets;
+    }
+
+    /**
+     * Every request kube-apiserver has answered so far, by its audit log: Gardener's kinds (Shoots,
+     * {@code shoots/status}, {@code shoots/adminkubeconfig}) as well, which it proxies to gardener-apiserver.
+     */
+    public AuditLog audit() {
+        return AuditLog.read(dir.resolve("audit.log"));
     }
 
     /** A client with every right ({@code system:masters}); closed with the garden. */
