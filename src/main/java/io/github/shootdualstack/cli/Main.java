@@ -11,7 +11,21 @@ import picocli.CommandLine.Command;
 public final class Main {
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(commandLine(), args));
+    }
+
+    /**
+     * Runs the command line as a process does: a report's command ({@code plan}, {@code status}) logs to
+     * standard error, warnings and errors only, so that its standard output is the report alone.
+     */
+    public static int execute(CommandLine commandLine, String... args) {
+        return commandLine.setExecutionStrategy(parsed -> {
+            var chosen = parsed.subcommand() == null ? null : parsed.subcommand().commandSpec().userObject();
+            if (chosen instanceof PlanCommand || chosen instanceof StatusCommand) {
+                ReportLogs.apply();
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        }).execute(args);
     }
 
     /**

@@ -13,7 +13,7 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(Main.execute(commandLine(), args));
     }
 
     public static CommandLine commandLine() {

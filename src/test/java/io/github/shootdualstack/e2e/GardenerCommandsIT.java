@@ -4,6 +4,7 @@ import io.github.shootdualstack.garden.ClientKeys;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.CommandProcess;
 import io.github.shootdualstack.testing.GardenerGarden;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code run}, {@code plan} and {@code status} as processes, as a user starts them on Gardener's garden
  * with the admin kubeconfig start-envtest writes, whose client key is EC in PKCS#8 form. The test of
- * {@code run} on a garden without the extension resources comes first: the next one adds them.
+ * {@code run} on a garden without the extension resources comes first: the next one adds them. A garden
+ * of its own, as the other classes install Gardener's seed CRDs in the shared one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GardenerCommandsIT {
@@ -48,7 +50,8 @@ class GardenerCommandsIT {
 
     @BeforeAll
     static void gardenWithAShoot() {
-        garden = GardenerGarden.shared();
+        garden = GardenerGarden.start("commands");
+        garden.prepareForShoots();
         garden.createExampleShoot("commands");
         garden.client().resources(Shoot.class).inNamespace(GardenerGarden.PROJECT_NAMESPACE).withName("commands")
                 .edit(shoot -> {
@@ -108,16 +111,7 @@ class GardenerCommandsIT {
     @Order(2)
     void run_startsAndWatchesTheGarden_withEnvtestsKubeconfig_onceTheGardenKeepsTheExtensionResources() throws Exception {
         // a garden that keeps the extension resources, as the engine needs them (spec, section 7.2): Gardener's own CRDs
-        for (String crd : List.of(INFRASTRUCTURES, "controlplanes.extensions.gardener.cloud", "networks.extensions.gardener.cloud",
-                "clusters.extensions.gardener.cloud")) {
-            try (InputStream in = Files.newInputStream(garden.module().file("example/seed-crds/10-crd-extensions.gardener.cloud_"
-                    + crd.substring(0, crd.indexOf('.')) + ".yaml"))) {
-                garden.client().load(in).serverSideApply();
-            }
-            garden.client().apiextensions().v1().customResourceDefinitions().withName(crd).waitUntilCondition(definition ->
-                    definition.getStatus() != null && definition.getStatus().getConditions() != null && definition.getStatus().getConditions().stream()
-                            .anyMatch(c -> c.getType().equals("Established") && c.getStatus().equals("True")), 30, TimeUnit.SECONDS);
-        }
+        garden.installSeedCrds();
         Path out = dir.resolve("run.out");
         Path err = dir.resolve("run.err");
 
@@ -138,6 +132,11 @@ class GardenerCommandsIT {
         } finally {
             run.destroyForcibly();
         }
+    }
+
+    @AfterAll
+    static void stopGarden() {
+        garden.close();
     }
 
     private record Command(int exit, String out, String err) {
