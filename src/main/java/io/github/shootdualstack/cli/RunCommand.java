@@ -2,6 +2,7 @@ package io.github.shootdualstack.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
@@ -80,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
                     "gardener-apiserver serves the Shoots, else the Secret (default: ${DEFAULT-VALUE})."})
     ShootAccess shootAccess;
 
+    @Option(names = "--migrator", paramLabel = "WHO", defaultValue = "auto", converter = MigratorFlag.class,
+            description = "Who migrates the Shoots: auto (gardenlet where its version is " + Migrator.FIRST_MIGRATING_GARDENLET
+                    + " or newer, with the operator triggering its reconciles; else the operator's engine), engine, or gardenlet"
+                    + " (the operator then needs only Shoots: no extension resources) (default: ${DEFAULT-VALUE}).")
+    java.util.Optional<Migrator> migrator;
+
     @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
             description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
                     "(default: ${DEFAULT-VALUE}). A larger one is cut off and shown on its Shoot; lists are read in pages."})
@@ -142,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess);
+                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess, migrator.orElse(null));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }
@@ -150,7 +157,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             garden = GardenAccess.of(null);
             LOG.info("Garden cluster: {}", garden.config().getMasterUrl());
-            garden.checkWatched(settings.namespaces(), ShootReconciler.WATCHED_EXTENSIONS);
+            garden.checkWatched(settings.namespaces(), settings.migrator() == Migrator.GARDENLET ? List.of()
+                    : ShootReconciler.WATCHED_EXTENSIONS);
         } catch (GardenAccess.Unreadable e) {
             return unreadable(e);
         }

@@ -122,6 +122,12 @@ public final class OperatorMetrics implements AutoCloseable {
                 .tag("step", step).register(registry).record(duration);
     }
 
+    /** A trigger written on a Shoot gardenlet migrates, counted by the phase it was written in. */
+    void gardenletTriggered(String phase) {
+        Counter.builder(PREFIX + "gardenlet_triggers").description("Reconciles and node rolls requested of gardenlet")
+                .tag("phase", phase).register(registry).increment();
+    }
+
     void coreDnsRestarted() {
         coreDnsRestarts.increment();
     }
