@@ -81,11 +81,11 @@ final class RunCommand implements Callable<Integer> {
                     "gardener-apiserver serves the Shoots, else the Secret (default: ${DEFAULT-VALUE})."})
     ShootAccess shootAccess;
 
-    @Option(names = "--migrator", paramLabel = "WHO", defaultValue = "auto", converter = MigratorFlag.class,
+    @Option(names = "--migrator", paramLabel = "WHO", defaultValue = "auto",
             description = "Who migrates the Shoots: auto (gardenlet where its version is " + Migrator.FIRST_MIGRATING_GARDENLET
                     + " or newer, with the operator triggering its reconciles; else the operator's engine), engine, or gardenlet"
                     + " (the operator then needs only Shoots: no extension resources) (default: ${DEFAULT-VALUE}).")
-    java.util.Optional<Migrator> migrator;
+    String migrator;
 
     @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
             description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
@@ -119,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
         if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
             problems.add("--max-shoot-response-size \"" + ShootFilter.shown(maxShootResponseSize) + "\" must be a size between 64Ki and 1Gi");
         }
+        if (!List.of("auto", "engine", "gardenlet").contains(migrator)) {
+            problems.add("--migrator \"" + ShootFilter.shown(migrator) + "\" must be auto, engine or gardenlet");
+        }
         problems.addAll(watched.problems());
         if (leaderElection) {
             if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !ShootFilter.DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
@@ -149,7 +152,8 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess, migrator.orElse(null));
+                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess,
+                migrator.equals("auto") ? null : Migrator.valueOf(migrator.toUpperCase(java.util.Locale.ROOT)));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }
