@@ -96,7 +96,11 @@ class AlongsideGardenletTest {
         assertThat(writes).filteredOn(request -> request.path().endsWith(shootPath)).as("one patch per trigger")
                 .hasSize(triggers(Orchestration.ROLLOUT_REQUESTED) + triggers(Orchestration.RECONCILE_REQUESTED));
         assertThat(triggerChanges).as("what else the triggers changed on the Shoot").isEmpty();
-        assertThat(world.shootRequests.writesSince(shootMark, RequestLog.byOperator())).as("writes to the shoot cluster").isEmpty();
+        assertThat(world.shootRequests.since(shootMark)).as("requests to the shoot cluster").noneMatch(RequestLog.byOperator());
+        assertThat(world.gardenRequests.since(gardenMark)).filteredOn(RequestLog.byOperator())
+                .as("the operator reads Shoots alone: no extension resource, no MachineDeployment, no Secret")
+                .noneMatch(request -> request.path().contains("gardener.cloud/") && !request.path().contains("/core.gardener.cloud/")
+                        || request.path().contains("/secrets"));
     }
 
     /** The triggers told by events of this reason (the same event repeated is counted on it). */
