@@ -50,7 +50,7 @@ final class AlongsideGardenlet {
             context.eventSourceRetriever().getControllerEventSource()
                     .handleRecentResourceUpdate(ResourceID.fromResource(written), written, shoot);
             events.record(shoot, decision.event());
-            metrics.gardenletTriggered(decision.phase().name());
+            metrics.gardenletTriggered(decision.phase());
         } else if (decision.waiting() != null) {
             LOG.debug("Shoot {} ({}) waits for {}", key, decision.phase() == null ? "not migrating" : decision.phase().label(), decision.waiting());
         }
