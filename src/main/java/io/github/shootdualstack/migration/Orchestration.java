@@ -98,6 +98,11 @@ public final class Orchestration {
             return new Decision(null, null, false, null, null, migrating ? "gardenlet" : null,
                     migrating ? in.settings().maxBackoff() : null, migrating ? memory : Memory.NONE);
         }
+        if (shoot.getSpec() != null && shoot.getSpec().getHibernation() != null
+                && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
+            // gardenlet leaves the nodes and the constraint checks alone while the Shoot sleeps; its wake-up is a change
+            return waiting(phase, "the Shoot to wake up from hibernation", null, memory);
+        }
         String current = operation(shoot);
         String busy = busy(shoot, current);
         if (busy != null) {

@@ -285,7 +285,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
         String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         // already reported: by the operator's memory, not by the last operation another controller may rewrite
         if (!description.equals(reportedFailures.get(key))) {
-            if (gardenKind != GardenKind.CRD) {
+            // the last operation is gardenlet's where gardener-apiserver serves Shoots, and on any garden for a Shoot it migrates
+            if (gardenKind != GardenKind.CRD || Migrator.of(shoot, false, settings.migrator()) == Migrator.GARDENLET) {
                 events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
                 reportedFailures.put(key, description);
                 return ErrorStatusUpdateControl.defaultErrorProcessing();

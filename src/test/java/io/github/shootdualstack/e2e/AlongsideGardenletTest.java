@@ -52,14 +52,36 @@ class AlongsideGardenletTest {
     }
 
     @Test
-    void aShootGardenletMigrates_isTakenToTheEnd_byTriggersAlone_eachPoolRolledOnce() {
+    void withMigratorGardenlet_aShootIsTakenToTheEnd_byTriggersAlone_eachPoolRolledOnce_readingShootsAlone() {
         gardenlet = world.local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
-        watchTriggers();
         int gardenMark = world.gardenRequests.mark();
         int shootMark = world.shootRequests.mark();
         world.startOperator(OperatorSettings.defaults().withMigration(MigrationHarness.FAST).withMigrator(Migrator.GARDENLET)
                 .withClock(insideTheShootsWindow()));
 
+        migratesToTheEnd_byTriggersAlone(gardenMark, shootMark);
+
+        assertThat(world.gardenRequests.since(gardenMark)).filteredOn(RequestLog.byOperator())
+                .as("the operator reads Shoots alone: no extension resource, no MachineDeployment, no Secret")
+                .noneMatch(request -> request.path().contains("gardener.cloud/") && !request.path().contains("/core.gardener.cloud/")
+                        || request.path().contains("/secrets"));
+    }
+
+    @Test
+    void inAutoMode_aShootOfGardenlet_1_138_isGardenlets_onACrdGardenToo() {
+        gardenlet = world.local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        // gardenlet has reconciled the Shoot once: it shows its version
+        world.annotate(ExtensionKind.OPERATION_ANNOTATION, ExtensionKind.OPERATION_RECONCILE);
+        await().atMost(MigrationHarness.TIMEOUT).until(() -> gardenlet.reconciles() == 1 && GardenletStandIn.upToDate(world.shoot()));
+        int gardenMark = world.gardenRequests.mark();
+        int shootMark = world.shootRequests.mark();
+        world.startOperator(OperatorSettings.defaults().withMigration(MigrationHarness.FAST).withClock(insideTheShootsWindow()));
+
+        migratesToTheEnd_byTriggersAlone(gardenMark, shootMark);
+    }
+
+    private void migratesToTheEnd_byTriggersAlone(int gardenMark, int shootMark) {
+        watchTriggers();
         world.edit(shoot -> {
             shoot.getSpec().getNetworking().setIpFamilies(IpFamily.DUAL_STACK_IPV4_PRIMARY);
             return shoot;
@@ -97,10 +119,6 @@ class AlongsideGardenletTest {
                 .hasSize(triggers(Orchestration.ROLLOUT_REQUESTED) + triggers(Orchestration.RECONCILE_REQUESTED));
         assertThat(triggerChanges).as("what else the triggers changed on the Shoot").isEmpty();
         assertThat(world.shootRequests.since(shootMark)).as("requests to the shoot cluster").noneMatch(RequestLog.byOperator());
-        assertThat(world.gardenRequests.since(gardenMark)).filteredOn(RequestLog.byOperator())
-                .as("the operator reads Shoots alone: no extension resource, no MachineDeployment, no Secret")
-                .noneMatch(request -> request.path().contains("gardener.cloud/") && !request.path().contains("/core.gardener.cloud/")
-                        || request.path().contains("/secrets"));
     }
 
     /** The triggers told by events of this reason (the same event repeated is counted on it). */

@@ -134,6 +134,19 @@ class OrchestrationTest {
     }
 
     @Test
+    void aHibernatedShoot_getsNoTrigger_untilItWakesUp() {
+        Shoot shoot = shoot(nodes(Condition.PROGRESSING));
+        shoot.getSpec().setHibernation(new io.github.shootdualstack.shoot.Hibernation());
+        shoot.getSpec().getHibernation().setEnabled(true);
+
+        Decision decision = decide(shoot, IN_WINDOW, Memory.NONE);
+
+        assertThat(decision.operation()).isNull();
+        assertThat(decision.waiting()).contains("hibernation");
+        assertThat(decision.recheck()).as("its wake-up is a change of the Shoot").isNull();
+    }
+
+    @Test
     void nodesFalse_isGardenletsToChange_noTrigger() {
         Decision decision = decide(shoot(nodes("False")), IN_WINDOW, Memory.NONE);
 
