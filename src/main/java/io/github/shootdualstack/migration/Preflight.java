@@ -62,7 +62,7 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
         Migrator migrator = Migrator.of(shoot, in.settings().gardenerApiServer());
         if (migrator == Migrator.GARDENLET) {
             checks.add(new Check("migrated by", Result.OK, "gardenlet " + Migrator.gardenletVersion(shoot)
-                    + ", which migrates the Shoot by itself; the engine leaves it alone"));
+                    + ", which migrates the Shoot by itself; the operator only requests its node roll and reconciles"));
             return new Preflight(ref, Verdict.GARDENLET, checks, null, List.of(), List.of());
         }
         if (migrator == Migrator.NOBODY) {
