@@ -119,8 +119,8 @@ final class RunCommand implements Callable<Integer> {
         if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
             problems.add("--max-shoot-response-size \"" + ShootFilter.shown(maxShootResponseSize) + "\" must be a size between 64Ki and 1Gi");
         }
-        if (!List.of("auto", "engine", "gardenlet").contains(migrator)) {
-            problems.add("--migrator \"" + ShootFilter.shown(migrator) + "\" must be auto, engine or gardenlet");
+        if (MigratorFlag.problem(migrator) != null) {
+            problems.add(MigratorFlag.problem(migrator));
         }
         problems.addAll(watched.problems());
         if (leaderElection) {
@@ -153,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
                 Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess,
-                migrator.equals("auto") ? null : Migrator.valueOf(migrator.toUpperCase(java.util.Locale.ROOT)));
+                MigratorFlag.forced(migrator));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }
