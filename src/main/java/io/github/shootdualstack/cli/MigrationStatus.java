@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import io.github.shootdualstack.migration.Migrator;
 
 /**
  * Where one Shoot's migration stands, as the Shoot shows it to people: its constraints, its last
@@ -28,10 +29,11 @@ import java.util.Objects;
  * @param message   what the step waits for, or what blocks it
  * @param timeline  the record's steps; empty when the record is gone
  * @param events    the Shoot's events, oldest first; empty unless asked for
+ * @param migratedBy who migrates the Shoot: gardenlet (the operator beside it), the engine, or nobody
  */
 record MigrationStatus(String shoot, String from, String to, String step, Integer progress, String state, String inStep,
                        String message, String startedAt, String completedAt, List<Constraint> constraints,
-                       List<StepTime> timeline, List<EventLine> events) {
+                       List<StepTime> timeline, List<EventLine> events, String migratedBy) {
 
     record Constraint(String type, String status, String reason, String message, String since) {
     }
@@ -54,6 +56,10 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
     }
 
     static MigrationStatus of(Shoot shoot, List<Event> events, Instant now) {
+        return of(shoot, events, now, Migrator.of(shoot, false));
+    }
+
+    static MigrationStatus of(Shoot shoot, List<Event> events, Instant now, Migrator migrator) {
         ShootStatus status = shoot.getStatus() == null ? new ShootStatus() : shoot.getStatus();
         MigrationRecord record = status.getDualStackMigration() != null ? status.getDualStackMigration() : fromEvents(events);
         LastOperation last = status.getLastOperation();
@@ -110,7 +116,8 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
                 completed ? LastOperation.STATE_SUCCEEDED : last == null ? null : last.getState(), inStep,
                 !ours ? "dual-stack migration completed" : last == null ? null : last.getDescription(),
                 record == null ? null : record.getStartedAt(),
-                record == null ? null : record.getCompletedAt(), constraints, timeline, lines);
+                record == null ? null : record.getCompletedAt(), constraints, timeline, lines,
+                migrator.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     static final String STARTED = "DualStackMigrationStarted";

@@ -59,6 +59,11 @@ final class PlanCommand implements Callable<Integer> {
                     "or auto (adminkubeconfig where gardener-apiserver serves the Shoots; default: ${DEFAULT-VALUE})."})
     ShootAccess shootAccess;
 
+    @Option(names = "--migrator", paramLabel = "WHO", defaultValue = "auto",
+            description = {"Who migrates the Shoots, as the operator's run is told: auto (by each Shoot's gardenlet),",
+                    "engine or gardenlet (default: ${DEFAULT-VALUE})."})
+    String migrator;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,6 +75,9 @@ final class PlanCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>(selected.problems());
         if (routeWarningNodes < 0) {
             problems.add("--route-warning-nodes " + routeWarningNodes + " must not be negative");
+        }
+        if (MigratorFlag.problem(migrator) != null) {
+            problems.add(MigratorFlag.problem(migrator));
         }
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("\n", problems));
@@ -125,9 +133,10 @@ final class PlanCommand implements Callable<Integer> {
     private Preflight look(Shoot shoot, GardenObserver observer, ShootClusters clusters, Migration.Settings settings) {
         String namespace = shoot.getMetadata().getNamespace();
         String name = shoot.getMetadata().getName();
-        if (Migrator.of(shoot, settings.gardenerApiServer()) != Migrator.ENGINE) {
+        Migrator who = Migrator.of(shoot, settings.gardenerApiServer(), MigratorFlag.forced(migrator));
+        if (who != Migrator.ENGINE) {
             // the engine leaves it alone: nothing of the garden or the shoot cluster to look at
-            return Preflight.of(new Migration.Input(shoot, null, null, null, clock.instant(), settings));
+            return Preflight.of(new Migration.Input(shoot, null, null, null, clock.instant(), settings), who);
         }
         try {
             var gardenFacts = observer.observe(shoot);
@@ -140,7 +149,7 @@ final class PlanCommand implements Callable<Integer> {
             } finally {
                 clusters.release(namespace, name);
             }
-            return Preflight.of(new Migration.Input(shoot, gardenFacts, facts, problem, clock.instant(), settings));
+            return Preflight.of(new Migration.Input(shoot, gardenFacts, facts, problem, clock.instant(), settings), who);
         } catch (KubernetesClientException e) {
             return Preflight.unobserved(namespace + "/" + name, "could not read its extension resources: " + ErrorMessages.of(e));
         } catch (TechnicalNamespaceException e) {

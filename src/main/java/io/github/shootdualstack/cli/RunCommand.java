@@ -2,6 +2,7 @@ package io.github.shootdualstack.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
 import io.github.shootdualstack.operator.OperatorSettings;
@@ -80,6 +81,12 @@ final class RunCommand implements Callable<Integer> {
                     "gardener-apiserver serves the Shoots, else the Secret (default: ${DEFAULT-VALUE})."})
     ShootAccess shootAccess;
 
+    @Option(names = "--migrator", paramLabel = "WHO", defaultValue = "auto",
+            description = "Who migrates the Shoots: auto (gardenlet where its version is " + Migrator.FIRST_MIGRATING_GARDENLET
+                    + " or newer, with the operator triggering its reconciles; else the operator's engine), engine, or gardenlet"
+                    + " (the operator then needs only Shoots: no extension resources) (default: ${DEFAULT-VALUE}).")
+    String migrator;
+
     @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
             description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
                     "(default: ${DEFAULT-VALUE}). A larger one is cut off and shown on its Shoot; lists are read in pages."})
@@ -112,6 +119,9 @@ final class RunCommand implements Callable<Integer> {
         if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
             problems.add("--max-shoot-response-size \"" + ShootFilter.shown(maxShootResponseSize) + "\" must be a size between 64Ki and 1Gi");
         }
+        if (MigratorFlag.problem(migrator) != null) {
+            problems.add(MigratorFlag.problem(migrator));
+        }
         problems.addAll(watched.problems());
         if (leaderElection) {
             if (leaderElectionNamespace != null && !leaderElectionNamespace.isBlank() && !ShootFilter.DNS_LABEL.matcher(leaderElectionNamespace).matches()) {
@@ -142,7 +152,8 @@ final class RunCommand implements Callable<Integer> {
         }
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
-                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess);
+                Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess,
+                MigratorFlag.forced(migrator));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }
@@ -150,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             garden = GardenAccess.of(null);
             LOG.info("Garden cluster: {}", garden.config().getMasterUrl());
-            garden.checkWatched(settings.namespaces(), ShootReconciler.WATCHED_EXTENSIONS);
+            garden.checkWatched(settings.namespaces(), settings.migrator() == Migrator.GARDENLET ? List.of()
+                    : ShootReconciler.WATCHED_EXTENSIONS);
         } catch (GardenAccess.Unreadable e) {
             return unreadable(e);
         }

@@ -1,5 +1,7 @@
 package io.github.shootdualstack.cli;
 
+import io.github.shootdualstack.garden.GardenKind;
+import io.github.shootdualstack.migration.Migrator;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.shootdualstack.shoot.Shoot;
@@ -39,11 +41,20 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             List<Shoot> shoots = selected.read(client, command);
             boolean one = selected.one();
             List<MigrationStatus> statuses = new java.util.ArrayList<>();
+            Boolean[] gardenerApiServer = {null};
             for (Shoot shoot : shoots) {
                 // one Shoot's events are read: where the typed API keeps no record, they are the timeline
                 List<Event> events = one ? events(client, shoot) : List.of();
                 if (MigrationStatus.shows(shoot, events)) {
-                    statuses.add(MigrationStatus.of(shoot, events, clock.instant()));
+                    Migrator migrator = Migrator.of(shoot, false);
+                    if (migrator == Migrator.ENGINE && Migrator.gardenletVersion(shoot) != null && !Migrator.gardenletVersion(shoot).isEmpty()) {
+                        // an older gardenlet: nobody migrates it where gardener-apiserver serves Shoots (asked once)
+                        if (gardenerApiServer[0] == null) {
+                            gardenerApiServer[0] = GardenKind.of(client) == GardenKind.GARDENER_APISERVER;
+                        }
+                        migrator = Migrator.of(shoot, gardenerApiServer[0]);
+                    }
+                    statuses.add(MigrationStatus.of(shoot, events, clock.instant(), migrator));
                 }
             }
             PrintWriter out = command.getOut();
@@ -87,9 +98,9 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         if (statuses.isEmpty()) {
             return "No Shoot has a dual-stack migration.\n";
         }
-        TextTable table = new TextTable("SHOOT", "STEP", "PROGRESS", "STATE", "IN STEP", "MESSAGE");
+        TextTable table = new TextTable("SHOOT", "MIGRATED BY", "STEP", "PROGRESS", "STATE", "IN STEP", "MESSAGE");
         for (MigrationStatus status : statuses) {
-            table.row(status.shoot(), status.step(), status.progress() == null ? "-" : status.progress() + "%",
+            table.row(status.shoot(), status.migratedBy(), status.step(), status.progress() == null ? "-" : status.progress() + "%",
                     status.state(), status.inStep(), TextTable.cut(status.message(), MESSAGE_WIDTH));
         }
         return table.toString();
@@ -101,6 +112,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
         if (status.from() != null) {
             head.row("Migration:", status.from() + " to " + status.to());
         }
+        head.row("Migrated by:", status.migratedBy());
         head.row("Started:", status.startedAt());
         if (status.completedAt() != null) {
             head.row("Completed:", status.completedAt());

@@ -11,6 +11,8 @@ import io.github.shootdualstack.shoot.Maintenance;
 import io.github.shootdualstack.shoot.Networking;
 import io.github.shootdualstack.shoot.NetworkingProviderConfig;
 import io.github.shootdualstack.shoot.Overlay;
+import io.github.shootdualstack.shoot.Provider;
+import io.github.shootdualstack.shoot.Worker;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shoot.ShootSpec;
 import io.github.shootdualstack.shoot.ShootStatus;
@@ -23,8 +25,8 @@ import java.util.Map;
  * What the informers keep of each object: only the fields the operator reads, so that an idle Shoot
  * costs little memory. No managedFields, no last-applied annotation, none of the Shoot's spec but its
  * networking, maintenance window and hibernation, none of its status but what the operator owns or
- * reads (its own two constraints, the last operation, the networking, the technical ID, the record, the
- * gardenlet's version);
+ * reads (its own two constraints, the last operation, the observed generation, the worker rollouts gardenlet
+ * has pending, the networking, the technical ID, the record, the gardenlet's version), and of its workers their names;
  * of an extension resource, its identity and a Network's IP families. A write never starts from a
  * cached object: a status write patches the Shoot read afresh.
  */
@@ -48,6 +50,12 @@ public final class CachedObjects {
                     .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
             read.setConstraints(own.isEmpty() ? null : own);
             read.setLastOperation(status.getLastOperation());
+            read.setObservedGeneration(status.getObservedGeneration());
+            if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
+                    && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
+                // whether a roll gardenlet was asked for is still pending: not what is pending
+                read.setAdditionalProperty("manualWorkerPoolRollout", Map.of("pendingWorkersRollouts", List.of(Map.of())));
+            }
             read.setNetworking(status.getNetworking());
             read.setTechnicalID(status.getTechnicalID());
             read.setDualStackMigration(status.getDualStackMigration());
@@ -95,6 +103,16 @@ public final class CachedObjects {
                 read.setTimeWindow(window);
             }
             spec.setMaintenance(read);
+        }
+        if (full.getProvider() != null && full.getProvider().getWorkers() != null) {
+            // the pools gardenlet is asked to roll, by name
+            Provider provider = new Provider();
+            provider.setWorkers(full.getProvider().getWorkers().stream().map(worker -> {
+                Worker named = new Worker();
+                named.setName(intern(worker.getName()));
+                return named;
+            }).toList());
+            spec.setProvider(provider);
         }
         if (full.getHibernation() != null) {
             Hibernation hibernation = new Hibernation();

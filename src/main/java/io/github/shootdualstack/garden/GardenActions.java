@@ -73,6 +73,47 @@ public final class GardenActions {
     }
 
     /**
+     * Sets the Shoot's {@code gardener.cloud/operation} to {@code value} if it still holds {@code current}
+     * (none: the Shoot unchanged since it was read), and removes the user's request {@code request} with
+     * the same write when given. Read afresh first, as the cache keeps no other annotation.
+     *
+     * @return the Shoot as written, or null when it changed meanwhile (nothing written)
+     */
+    public Shoot requestOperation(Shoot shoot, String current, String value, Map.Entry<String, String> request) {
+        var resource = garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName());
+        Shoot fresh = resource.get();
+        Map<String, String> annotations = fresh == null ? null : fresh.getMetadata().getAnnotations();
+        String path = "/metadata/annotations/" + Patches.escape(ExtensionKind.OPERATION_ANNOTATION);
+        if (fresh == null || !java.util.Objects.equals(current, annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION))) {
+            return null;
+        }
+        List<Map<String, Object>> ops = new java.util.ArrayList<>();
+        if (current != null) {
+            ops.add(Map.of("op", "test", "path", path, "value", current));
+        } else {
+            ops.add(Map.of("op", "test", "path", "/metadata/resourceVersion", "value", fresh.getMetadata().getResourceVersion()));
+        }
+        if (annotations == null) {
+            ops.add(Map.of("op", "add", "path", "/metadata/annotations", "value", Map.of(ExtensionKind.OPERATION_ANNOTATION, value)));
+        } else {
+            ops.add(Map.of("op", "add", "path", path, "value", value));
+        }
+        if (request != null && annotations != null && request.getValue().equals(annotations.get(request.getKey()))) {
+            String requestPath = "/metadata/annotations/" + Patches.escape(request.getKey());
+            ops.add(Map.of("op", "test", "path", requestPath, "value", request.getValue()));
+            ops.add(Map.of("op", "remove", "path", requestPath));
+        }
+        try {
+            return resource.patch(Patches.JSON, Patches.body(ops));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 422) {
+                throw e;
+            }
+            return null; // changed meanwhile: decided again on the Shoot as it is now
+        }
+    }
+
+    /**
      * Removes the Shoot's annotation {@code key} (its {@code gardener.cloud/operation}, or the operator's own
      * request) if it still holds {@code value}.
      * When it no longer does (someone removed or changed it meanwhile) there is nothing to remove.

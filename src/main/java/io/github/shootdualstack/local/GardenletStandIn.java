@@ -217,7 +217,7 @@ public final class GardenletStandIn implements AutoCloseable {
     }
 
     /** Reconciled at its generation and {@code Succeeded}: gardenlet's {@code IsObservedAtLatestGenerationAndSucceeded}. */
-    static boolean upToDate(Shoot shoot) {
+    public static boolean upToDate(Shoot shoot) {
         if (shoot.getStatus() == null) {
             return false;
         }

@@ -25,6 +25,13 @@ public record MaintenanceWindow(LocalTime begin, LocalTime end, ZoneOffset offse
         return new MaintenanceWindow(time(window.getBegin()), time(window.getEnd()), offset(window.getBegin()));
     }
 
+    /** The Shoot's window whether or not it confines spec rollouts to it; {@code null} when it has none. */
+    public static MaintenanceWindow of(Maintenance maintenance) {
+        TimeWindow window = maintenance == null ? null : maintenance.getTimeWindow();
+        return window == null || window.getBegin() == null || window.getEnd() == null ? null
+                : new MaintenanceWindow(time(window.getBegin()), time(window.getEnd()), offset(window.getBegin()));
+    }
+
     public boolean contains(Instant now) {
         LocalTime local = now.atOffset(offset).toLocalTime();
         return begin.isBefore(end) || begin.equals(end)

@@ -11,18 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Who migrates a Shoot to dual-stack. On a garden that serves Shoots through the project's CRD, the
- * operator's engine. On a garden whose Shoots gardener-apiserver serves, it depends on the gardenlet
- * that reconciles the Shoot ({@code status.gardener.version}): from {@value #FIRST_MIGRATING_GARDENLET}
- * on, gardenlet migrates by itself; an older one does not migrate (before that version the API
- * refused any change of {@code ipFamilies}; during an upgrade it may already accept one), and no
- * gardenlet at all (an empty version) leaves the Shoot to the engine.
+ * Who migrates a Shoot to dual-stack, by the gardenlet that reconciles it ({@code status.gardener.version}):
+ * from {@value #FIRST_MIGRATING_GARDENLET} on, gardenlet, on any garden, with the operator alongside
+ * ({@link Orchestration}); no gardenlet at all (an empty version), the operator's engine. An older
+ * gardenlet leaves the Shoot to the engine on a garden that serves Shoots through the project's CRD; where
+ * gardener-apiserver serves them, nobody migrates it (before that version the API refused any change of
+ * {@code ipFamilies}; during an upgrade it may already accept one). An installation may force one of
+ * {@link #ENGINE} and {@link #GARDENLET} for all its Shoots ({@code --migrator}).
  */
 public enum Migrator {
 
     /** The operator's engine runs the steps. */
     ENGINE,
-    /** gardenlet {@value #FIRST_MIGRATING_GARDENLET} or newer migrates the Shoot: the engine leaves it alone. */
+    /** gardenlet {@value #FIRST_MIGRATING_GARDENLET} or newer migrates the Shoot; the operator only triggers its reconciles. */
     GARDENLET,
     /** A gardenlet older than {@value #FIRST_MIGRATING_GARDENLET} reconciles the Shoot: nobody migrates it. */
     NOBODY;
@@ -40,21 +41,29 @@ public enum Migrator {
      * @param gardenerApiServer whether gardener-apiserver serves the garden's Shoots
      */
     public static Migrator of(Shoot shoot, boolean gardenerApiServer) {
-        if (!gardenerApiServer) {
-            return ENGINE;
+        return of(shoot, gardenerApiServer, null);
+    }
+
+    /**
+     * @param forced the migrator the installation chose for all its Shoots; {@code null} to decide per Shoot
+     */
+    public static Migrator of(Shoot shoot, boolean gardenerApiServer, Migrator forced) {
+        if (forced != null) {
+            return forced;
         }
         String version = gardenletVersion(shoot);
         if (version == null || version.isEmpty()) {
             return ENGINE;
         }
+        Migrator older = gardenerApiServer ? NOBODY : ENGINE;
         Matcher matcher = VERSION.matcher(version);
         if (!matcher.matches()) {
-            return NOBODY; // a gardenlet of a version that cannot be compared: not taken for one that migrates
+            return older; // a gardenlet of a version that cannot be compared: not taken for one that migrates
         }
         for (int i = 0; i < FIRST.length; i++) {
             int part = Integer.parseInt(matcher.group(i + 1));
             if (part != FIRST[i]) {
-                return part > FIRST[i] ? GARDENLET : NOBODY;
+                return part > FIRST[i] ? GARDENLET : older;
             }
         }
         return GARDENLET;

@@ -52,6 +52,11 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
      *           would (the shoot cluster {@code null} with {@code shootProblem} when it cannot be reached)
      */
     public static Preflight of(Migration.Input in) {
+        return of(in, Migrator.of(in.shoot(), in.settings().gardenerApiServer()));
+    }
+
+    /** @param migrator who migrates the Shoot, as the installation decides it ({@code run --migrator}) */
+    public static Preflight of(Migration.Input in, Migrator migrator) {
         Shoot shoot = in.shoot();
         String ref = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         List<Check> checks = new ArrayList<>();
@@ -59,10 +64,9 @@ public record Preflight(String shoot, Verdict verdict, List<Check> checks, Strin
             checks.add(new Check("deletion", Result.BLOCKING, "the Shoot is being deleted"));
             return new Preflight(ref, Verdict.BLOCKED, checks, null, List.of(), List.of());
         }
-        Migrator migrator = Migrator.of(shoot, in.settings().gardenerApiServer());
         if (migrator == Migrator.GARDENLET) {
             checks.add(new Check("migrated by", Result.OK, "gardenlet " + Migrator.gardenletVersion(shoot)
-                    + ", which migrates the Shoot by itself; the engine leaves it alone"));
+                    + ", which migrates the Shoot by itself; the operator only requests its node roll and reconciles"));
             return new Preflight(ref, Verdict.GARDENLET, checks, null, List.of(), List.of());
         }
         if (migrator == Migrator.NOBODY) {

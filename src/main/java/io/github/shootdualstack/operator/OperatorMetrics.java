@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.github.shootdualstack.migration.Step;
 import io.micrometer.core.instrument.Counter;
+import io.github.shootdualstack.migration.Orchestration;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -43,6 +44,7 @@ public final class OperatorMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final Map<String, String> stepOfShoot = new ConcurrentHashMap<>();
+    private final Map<Orchestration.Phase, Counter> gardenletTriggers = new java.util.EnumMap<>(Orchestration.Phase.class);
     private final Counter coreDnsRestarts;
     private final Counter refusedChanges;
     private final Counter completed;
@@ -65,6 +67,10 @@ public final class OperatorMetrics implements AutoCloseable {
             Gauge.builder(PREFIX + "blocked_longest", blocked, b -> b.longestSeconds(step)).baseUnit("seconds")
                     .description("How long the longest-blocked Shoot at this step has been blocked")
                     .tag("step", step.displayName()).register(registry);
+        }
+        for (Orchestration.Phase phase : Orchestration.Phase.values()) {
+            gardenletTriggers.put(phase, Counter.builder(PREFIX + "gardenlet_triggers").description("Node rolls and reconciles requested of gardenlet")
+                    .tag("phase", phase.name()).register(registry));
         }
         coreDnsRestarts = Counter.builder(PREFIX + "coredns_restarts").description("CoreDNS rolling restarts triggered").register(registry);
         refusedChanges = Counter.builder(PREFIX + "refused_changes").description("IP family changes refused").register(registry);
@@ -120,6 +126,11 @@ public final class OperatorMetrics implements AutoCloseable {
         Timer.builder(PREFIX + "step_duration").description("How long each migration step took")
                 .serviceLevelObjectives(STEP_BUCKETS)
                 .tag("step", step).register(registry).record(duration);
+    }
+
+    /** A trigger written on a Shoot gardenlet migrates, counted by the phase it was written in. */
+    void gardenletTriggered(Orchestration.Phase phase) {
+        gardenletTriggers.get(phase).increment();
     }
 
     void coreDnsRestarted() {

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.operator;
 
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.shootcluster.ShootAccess;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 
@@ -20,10 +21,26 @@ import java.util.Set;
  * @param maxShootResponseBytes the most bytes of one response (or watch event) from a shoot API server
  * @param shootAccess     how shoot clusters are reached: each Shoot's kubeconfig Secret, {@code shoots/adminkubeconfig},
  *                        or as the garden serves Shoots
+ * @param migrator        who migrates every Shoot ({@link Migrator#ENGINE} or {@link Migrator#GARDENLET}); {@code null}
+ *                        to decide per Shoot by its gardenlet's version
  */
 public record OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration,
                                boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock,
-                               boolean allowInsecureShootConnections, long maxShootResponseBytes, ShootAccess shootAccess) {
+                               boolean allowInsecureShootConnections, long maxShootResponseBytes, ShootAccess shootAccess,
+                               Migrator migrator) {
+
+    /** Who migrates a Shoot decided per Shoot. */
+    public OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration, boolean serverSideApply,
+                            LeaderElectionSettings leaderElection, Clock clock, boolean allowInsecureShootConnections,
+                            long maxShootResponseBytes, ShootAccess shootAccess) {
+        this(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
+                maxShootResponseBytes, shootAccess, null);
+    }
+
+    public OperatorSettings withMigrator(Migrator forced) {
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
+                allowInsecureShootConnections, maxShootResponseBytes, shootAccess, forced);
+    }
 
     /** With shoot access as the garden serves Shoots ({@link ShootAccess#AUTO}). */
     public OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration, boolean serverSideApply,
@@ -35,35 +52,35 @@ public record OperatorSettings(Set<String> namespaces, String labelSelector, Mig
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false,
-                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES, ShootAccess.AUTO);
+                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES, ShootAccess.AUTO, null);
     }
 
     public OperatorSettings withShootAccess(ShootAccess access) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
-                allowInsecureShootConnections, maxShootResponseBytes, access);
+                allowInsecureShootConnections, maxShootResponseBytes, access, migrator);
     }
 
     public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess, migrator);
     }
 
     public OperatorSettings withMigration(Migration.Settings settings) {
         return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess);
+                maxShootResponseBytes, shootAccess, migrator);
     }
 
     public OperatorSettings withClock(Clock newClock) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess);
+                maxShootResponseBytes, shootAccess, migrator);
     }
 
     public OperatorSettings withNamespaces(Set<String> watched) {
         return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess);
+                maxShootResponseBytes, shootAccess, migrator);
     }
 
     public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess);
+                maxShootResponseBytes, shootAccess, migrator);
     }
 }

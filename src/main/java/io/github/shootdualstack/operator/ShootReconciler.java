@@ -89,6 +89,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
     private volatile GardenKind gardenKind;
     // the Shoots told that their gardenlet does not migrate them, with what they were told: said once
     private final Map<String, String> notMigratedReported = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AlongsideGardenlet alongsideGardenlet;
 
     public ShootReconciler(KubernetesClient garden, ShootClusters shootClusters, OperatorSettings settings,
                            OperatorMetrics metrics) {
@@ -101,6 +102,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         this.statusWriter = new StatusWriter(settings.serverSideApply(), ownWrites);
         this.settings = settings;
         this.metrics = metrics;
+        this.alongsideGardenlet = new AlongsideGardenlet(gardenActions, events, metrics, settings);
     }
 
     /**
@@ -116,7 +118,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
                 : List.of(TechnicalNamespace.claimed(shoot) + "/" + shoot.getMetadata().getName()));
         List<EventSource<?, Shoot>> sources = new ArrayList<>();
         sources.add(shootClusterChanges);
-        for (ExtensionKind kind : WATCHED_EXTENSIONS) {
+        // beside gardenlet alone, the operator reads nothing but Shoots: a garden without extension resources will do
+        for (ExtensionKind kind : settings.migrator() == Migrator.GARDENLET ? List.<ExtensionKind>of() : WATCHED_EXTENSIONS) {
             var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
                     .withName(kind.kind())
                     .withWatchAllNamespaces()
@@ -150,19 +153,27 @@ public class ShootReconciler implements Reconciler<Shoot> {
             metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();
         }
+        if (settings.migrator() == Migrator.GARDENLET) {
+            return besideGardenlet(shoot, key, context);
+        }
         if (settled(shoot, context, memories.get(key))) {
             // not migrating: no client or watch of its cluster is needed (one left by a reconcile that failed at its end goes)
             shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
+            alongsideGardenlet.forget(key);
             metrics.step(key, Step.byName(stepOf(shoot)));
             metrics.blocked(key, null, null);
             return UpdateControl.noUpdate();
         }
         boolean typed = gardenKind() == GardenKind.GARDENER_APISERVER;
-        Migrator migrator = Migrator.of(shoot, typed);
-        if (migrator != Migrator.ENGINE) {
+        Migrator migrator = Migrator.of(shoot, typed, settings.migrator());
+        if (migrator == Migrator.GARDENLET) {
+            return besideGardenlet(shoot, key, context);
+        }
+        if (migrator == Migrator.NOBODY) {
             leaveToGardenlet(shoot, key, migrator);
             return UpdateControl.noUpdate();
         }
+        alongsideGardenlet.forget(key);
         notMigratedReported.remove(key);
         Migration.Settings decisionSettings = settings.migration().onGardenerApiServer(typed);
         GardenFacts garden = observer.observe(shoot);
@@ -214,9 +225,21 @@ public class ShootReconciler implements Reconciler<Shoot> {
     }
 
     /**
+     * A Shoot gardenlet migrates: the engine's memory, gauges and shoot client go, and the operator only
+     * triggers gardenlet's reconciles ({@link AlongsideGardenlet}).
+     */
+    private UpdateControl<Shoot> besideGardenlet(Shoot shoot, String key, Context<Shoot> context) {
+        leaveToGardenlet(shoot, key, Migrator.GARDENLET);
+        java.time.Duration recheck = alongsideGardenlet.reconcile(shoot, key, context);
+        forgetShootsThatAreGone(context);
+        return recheck == null ? UpdateControl.noUpdate()
+                : UpdateControl.<Shoot>noUpdate().rescheduleAfter(Math.max(1, recheck.toMillis()));
+    }
+
+    /**
      * A Shoot the engine leaves alone, as gardenlet migrates it ({@link Migrator#GARDENLET}) or nobody
-     * does ({@link Migrator#NOBODY}: said once by an event, when its spec asks for dual-stack). Nothing
-     * else is read or written, and no shoot cluster is reached.
+     * does ({@link Migrator#NOBODY}: said once by an event, when its spec asks for dual-stack). No
+     * extension resource is read, and no shoot cluster is reached.
      */
     private void leaveToGardenlet(Shoot shoot, String key, Migrator migrator) {
         shootClusters.release(shoot.getMetadata().getNamespace(), shoot.getMetadata().getName());
@@ -262,7 +285,8 @@ public class ShootReconciler implements Reconciler<Shoot> {
         String key = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
         // already reported: by the operator's memory, not by the last operation another controller may rewrite
         if (!description.equals(reportedFailures.get(key))) {
-            if (gardenKind != GardenKind.CRD) {
+            // the last operation is gardenlet's where gardener-apiserver serves Shoots, and on any garden for a Shoot it migrates
+            if (gardenKind != GardenKind.CRD || Migrator.of(shoot, false, settings.migrator()) == Migrator.GARDENLET) {
                 events.record(shoot, Decision.Event.warning("DualStackMigrationBlocked", description));
                 reportedFailures.put(key, description);
                 return ErrorStatusUpdateControl.defaultErrorProcessing();
@@ -353,6 +377,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         memories.keySet().retainAll(present);
         reportedFailures.keySet().retainAll(present);
         notMigratedReported.keySet().retainAll(present);
+        alongsideGardenlet.retainOnly(present);
         ownWrites.retainOnly(present);
     }
 

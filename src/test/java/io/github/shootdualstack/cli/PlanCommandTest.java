@@ -255,6 +255,16 @@ class PlanCommandTest {
         assertThat(plan("garden-dev/Not\u0007Valid").exit).isEqualTo(2);
         assertThat(plan("--kubeconfig", "/nonexistent/kubeconfig").exit).isEqualTo(2);
         assertThat(plan("--shoot-access", "token").exit).isEqualTo(2);
+        assertThat(plan("--migrator", "operator").exit).isEqualTo(2);
+    }
+
+    @Test
+    void withMigratorGardenlet_aShootNoGardenletReconcilesYet_isGardenlets() {
+        Run run = plan("--migrator", "gardenlet", "garden-dev/ready");
+
+        assertThat(run.exit).as("not READY for the engine").isEqualTo(1);
+        assertThat(run.out).startsWith("Shoot garden-dev/ready: GARDENLET")
+                .containsPattern("OK +migrated by +gardenlet");
     }
 
     private record Run(int exit, String out, String err) {

@@ -30,6 +30,7 @@ class RunFlagsTest {
             "--max-shoot-response-size=2Ti   | --max-shoot-response-size \"2Ti\" must be a size between 64Ki and 1Gi",
             "--shoot-access=kubeconfig       | --shoot-access \"kubeconfig\" must be auto, secret or adminkubeconfig",
             "--shoot-access=ADMIN            | --shoot-access \"ADMIN\" must be auto, secret or adminkubeconfig",
+            "--migrator=operator             | --migrator \"operator\" must be auto, engine or gardenlet",
     })
     void impossibleValue_refusedAtStart_namingTheFlag(String flag, String message) {
         StringWriter err = new StringWriter();

@@ -22,7 +22,8 @@ class ChartArgsTest {
                   selector: dualstack=enabled
                 logFormat: json
                 recheckInterval: 10s
-                """, ChartShardsTest.THREE_SHARDS, "shootAccess: adminkubeconfig\n", "shootAccess: secret\n")) {
+                """, ChartShardsTest.THREE_SHARDS, "shootAccess: adminkubeconfig\n", "shootAccess: secret\n",
+                "migrator: gardenlet\n", "migrator: engine\n")) {
             for (Deployment deployment : Manifests.of(HelmChart.template(values)).all(Deployment.class)) {
                 Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
                 List<String> args = new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());
@@ -35,5 +36,15 @@ class ChartArgsTest {
                 assertThat(parsed.subcommand().unmatched()).as("args %s", args).isEmpty();
             }
         }
+    }
+
+    @Test
+    void migrator_passedAsTheFlag_anyOtherValueRefusedByTheSchema() {
+        Container container = Manifests.of(HelmChart.template("migrator: gardenlet\n")).all(Deployment.class).get(0)
+                .getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(container.getArgs()).contains("--migrator=gardenlet").doesNotContain("--migrator=auto");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template("migrator: operator\n"))
+                .hasMessageContaining("migrator");
     }
 }

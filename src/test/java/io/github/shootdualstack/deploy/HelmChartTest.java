@@ -284,6 +284,7 @@ class HelmChartTest {
                 "--no-server-side-apply",
                 "--log-format=plain",
                 "--shoot-access=auto",
+                "--migrator=auto",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
         assertThat(operator(defaults).getEnv()).filteredOn(env -> env.getName().equals("JAVA_TOOL_OPTIONS"))
@@ -304,6 +305,7 @@ class HelmChartTest {
                 "--server-side-apply",
                 "--log-format=json",
                 "--shoot-access=auto",
+                "--migrator=auto",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
     }

@@ -189,11 +189,13 @@ class GardenerGardenBehaviourIT {
     /**
      * gardenlet v1.110.0 does not migrate, and the engine leaves a Shoot a gardenlet reconciles alone: its spec
      * edited to {@code [IPv4, IPv6]} gets exactly one event saying so, and nothing else. gardenlet v1.138.0
-     * migrates by itself: a Shoot it is migrating (its nodes constraint Progressing) is not even read, by name,
-     * by the operator: no get of it or its extension resources, no admin kubeconfig, no write.
+     * migrates by itself, the operator only asking for its reconciles once the last one has finished: a Shoot
+     * it is migrating (its nodes constraint Progressing) whose reconcile has not finished (no last operation,
+     * the generation not observed) is not even read, by name, by the operator: no get of it or its extension
+     * resources, no admin kubeconfig, no trigger, no write.
      */
     @Test
-    void shootsOfAGardenlet_anOldOneGetsOneEvent_aMigratingOneIsNotTouched() throws Exception {
+    void shootsOfAGardenlet_anOldOneGetsOneEvent_aMigratingOneIsNotTriggeredBeforeItsReconcileFinished() throws Exception {
         String old = "gbeh-gl-old";
         String migrating = "gbeh-gl-new";
         shoots.create(old, shoot -> shoot, GardenShoots.gardenlet("v1.110.0"));

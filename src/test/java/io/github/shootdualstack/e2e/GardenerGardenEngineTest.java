@@ -1,6 +1,9 @@
 package io.github.shootdualstack.e2e;
 
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.Migrator;
+import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.GardenerInfo;
@@ -25,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The engine on a garden whose Shoots gardener-apiserver serves (the mock answering discovery as it
  * does): it acts only on a Shoot no gardenlet reconciles; a Shoot of gardenlet v1.117.0 or newer is
- * gardenlet's to migrate and gets no write at all; one of an older gardenlet gets one event saying so
+ * gardenlet's to migrate and gets only its triggers (the operation annotation) and their events; one of an older gardenlet gets one event saying so
  * and nothing else; a change Gardener accepts and the operator does not migrate is said once, by an
  * event, and the Shoot is not put in Error; the last operation is gardenlet's and never written.
  */
@@ -48,19 +51,34 @@ class GardenerGardenEngineTest {
     }
 
     @Test
-    void aShootOfGardenlet_1_138_migratingByItself_getsNoWriteAndNoEvent() {
+    void aShootOfGardenlet_1_138_migratingByItself_getsTheNodeRollRequested_andNothingElse() {
         status(status -> {
             status.setGardener(gardener("v1.138.0"));
-            status.setConstraints(List.of(constraint(Condition.PROGRESSING)));
             return status;
         });
         int mark = world.gardenRequests.mark();
         world.startOperator(OperatorSettings.defaults().withMigration(MigrationHarness.FAST));
+        world.annotate(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW);
         world.requestDualStack();
+        settle();
+        assertThat(world.operatorWrites(mark, world.shootRequests.mark())).as("before gardenlet's reconcile").isEmpty();
+        status(status -> {
+            // as gardenlet leaves it after the reconcile of the edit
+            status.setConstraints(List.of(constraint(Condition.PROGRESSING)));
+            status.setObservedGeneration(world.shoot().getMetadata().getGeneration());
+            status.setLastOperation(succeeded("Reconcile", "2026-12-06T20:00:00Z"));
+            return status;
+        });
 
+        await().atMost(MigrationHarness.TIMEOUT).until(() -> !world.events(Orchestration.ROLLOUT_REQUESTED).isEmpty());
         settle();
 
-        assertThat(world.operatorWrites(mark, world.shootRequests.mark())).as("the operator's writes").isEmpty();
+        assertThat(MigrationHarness.annotationsOf(world.shoot())).as("the request taken, the roll asked of gardenlet")
+                .containsEntry(ExtensionKind.OPERATION_ANNOTATION, "rollout-workers=pool-a,pool-b")
+                .doesNotContainKey(Migration.REQUEST_ANNOTATION);
+        assertThat(world.operatorWrites(mark, world.shootRequests.mark())).as("the operator's writes: one trigger, its event")
+                .extracting(request -> request.method() + " " + request.path().replaceAll(".*/", ""))
+                .containsExactlyInAnyOrder("PATCH " + name, "POST events");
         assertThat(world.events(Migrator.NOT_MIGRATED_REASON)).isEmpty();
         assertThat(world.shoot().getStatus().getConstraints()).as("gardenlet's constraint as it wrote it")
                 .usingRecursiveFieldByFieldElementComparator().containsExactly(constraint(Condition.PROGRESSING));
@@ -93,12 +111,7 @@ class GardenerGardenEngineTest {
 
     @Test
     void aShootNoGardenletReconciles_isMigrated_gardenletsLastOperationUntouched_noRecordWritten() {
-        LastOperation created = new LastOperation();
-        created.setType("Create");
-        created.setState(LastOperation.STATE_SUCCEEDED);
-        created.setProgress(100);
-        created.setDescription("Shoot cluster has been successfully reconciled.");
-        created.setLastUpdateTime("2026-01-01T00:00:00Z");
+        LastOperation created = succeeded("Create", "2026-01-01T00:00:00Z");
         status(status -> {
             status.setLastOperation(created);
             return status;
@@ -160,6 +173,16 @@ class GardenerGardenEngineTest {
             shoot.setStatus(change.apply(shoot.getStatus() == null ? new ShootStatus() : shoot.getStatus()));
             return shoot;
         });
+    }
+
+    private static LastOperation succeeded(String type, String at) {
+        LastOperation last = new LastOperation();
+        last.setType(type);
+        last.setState(LastOperation.STATE_SUCCEEDED);
+        last.setProgress(100);
+        last.setDescription("Shoot cluster has been successfully reconciled.");
+        last.setLastUpdateTime(at);
+        return last;
     }
 
     private static GardenerInfo gardener(String version) {

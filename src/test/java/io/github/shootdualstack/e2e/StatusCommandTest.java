@@ -58,8 +58,9 @@ class StatusCommandTest {
         JsonNode duringJson = new ObjectMapper().readTree(status("--output", "json"));
         assertNoWritesButReadsSince(gardenMark);
 
-        assertThat(during).startsWith("SHOOT").containsPattern("garden-dev/prod +Step 4/7 Nodes +35% +Processing +\\d+s +Step 4/7 Nodes: waiting");
+        assertThat(during).startsWith("SHOOT").containsPattern("garden-dev/prod +engine +Step 4/7 Nodes +35% +Processing +\\d+s +Step 4/7 Nodes: waiting");
         assertThat(duringOne).startsWith("Shoot garden-dev/prod\n")
+                .containsPattern("Migrated by: +engine")
                 .containsPattern("Migration: +\\[IPv4\\] to \\[IPv4, IPv6\\]")
                 .containsPattern("Step: +Step 4/7 Nodes, for \\d+")
                 .containsPattern("DualStackNodesMigrationReady +Progressing +NodesNotMigrated .*0 of 5 nodes")
@@ -78,7 +79,7 @@ class StatusCommandTest {
         world.replaceKubeconfigData(java.util.Map.of("other", "eA=="));
         await().atMost(MigrationHarness.TIMEOUT).until(() -> status().contains("Error"));
         String blocked = status();
-        assertThat(blocked).containsPattern("garden-dev/prod +Step 4/7 Nodes +35% +Error +\\d+s +Step 4/7 Nodes: Secret garden-dev/prod.kubeconfig");
+        assertThat(blocked).containsPattern("garden-dev/prod +engine +Step 4/7 Nodes +35% +Error +\\d+s +Step 4/7 Nodes: Secret garden-dev/prod.kubeconfig");
         world.replaceKubeconfigData(kubeconfigData);
         world.rollWorkers("*");
         world.awaitCompleted();
@@ -89,7 +90,7 @@ class StatusCommandTest {
         String afterOne = status("prod");
         assertNoWritesButReadsSince(gardenMark);
 
-        assertThat(after).containsPattern("garden-dev/prod +Completed +100% +Succeeded +- +dual-stack migration to \\[IPv4, IPv6\\] completed");
+        assertThat(after).containsPattern("garden-dev/prod +engine +Completed +100% +Succeeded +- +dual-stack migration to \\[IPv4, IPv6\\] completed");
         assertThat(afterOne).containsPattern("Completed: +\\S+")
                 .contains("Constraints\n  none\n")
                 .containsPattern("Step 7/7 KubeDNS +\\S+ +\\S+ +\\S+ +\\d+")

@@ -47,10 +47,12 @@ class CachedObjectsTest {
         assertThat(kept.at("/metadata/managedFields").isMissingNode() || kept.at("/metadata/managedFields").isEmpty()).isTrue();
         assertThat(fieldNames(kept.at("/metadata/annotations"))).containsExactly(ExtensionKind.OPERATION_ANNOTATION);
         assertThat(kept.at("/metadata/labels").isMissingNode() || kept.at("/metadata/labels").isEmpty()).isTrue();
-        assertThat(fieldNames(kept.at("/spec"))).containsExactlyInAnyOrder("networking", "maintenance", "hibernation");
+        assertThat(fieldNames(kept.at("/spec"))).containsExactlyInAnyOrder("networking", "maintenance", "hibernation", "provider");
+        assertThat(fieldNames(kept.at("/spec/provider"))).containsExactly("workers");
+        assertThat(fieldNames(kept.at("/spec/provider/workers/0"))).as("the pools gardenlet is asked to roll").containsExactly("name");
         assertThat(fieldNames(kept.at("/spec/networking/providerConfig"))).containsExactly("overlay");
         assertThat(fieldNames(kept.at("/status"))).as("of the constraints only the operator's own, none here")
-                .containsExactlyInAnyOrder("lastOperation", "networking", "technicalID", "gardener");
+                .containsExactlyInAnyOrder("lastOperation", "observedGeneration", "networking", "technicalID", "gardener");
         assertThat(fieldNames(kept.at("/status/gardener"))).as("which gardenlet: whether it migrates").containsExactly("version");
         assertThat(kept.at("/metadata/resourceVersion").asText()).isEqualTo(full.getMetadata().getResourceVersion());
         assertThat(kept.at("/metadata/uid").asText()).isEqualTo(full.getMetadata().getUid());

@@ -36,10 +36,19 @@ class MigratorTest {
     }
 
     @Test
-    void onACrdGarden_theEngine_whateverTheVersion() {
-        assertThat(Migrator.of(shoot("v1.138.0"), false)).isEqualTo(Migrator.ENGINE);
+    void onACrdGarden_gardenletFrom_1_117_on_elseTheEngine() {
+        assertThat(Migrator.of(shoot("v1.138.0"), false)).isEqualTo(Migrator.GARDENLET);
         assertThat(Migrator.of(shoot("v1.110.0"), false)).isEqualTo(Migrator.ENGINE);
+        assertThat(Migrator.of(shoot("latest"), false)).isEqualTo(Migrator.ENGINE);
         assertThat(Migrator.of(TestShoots.ipv4("garden-dev", "prod"), true)).as("no status").isEqualTo(Migrator.ENGINE);
+    }
+
+    @Test
+    void forcedByTheInstallation_thatOneWhateverTheVersionAndTheGarden() {
+        for (boolean gardenerApiServer : new boolean[] {true, false}) {
+            assertThat(Migrator.of(shoot("v1.110.0"), gardenerApiServer, Migrator.GARDENLET)).isEqualTo(Migrator.GARDENLET);
+            assertThat(Migrator.of(shoot("v1.138.0"), gardenerApiServer, Migrator.ENGINE)).isEqualTo(Migrator.ENGINE);
+        }
     }
 
     @Test

@@ -1,0 +1,214 @@
+package io.github.shootdualstack.migration;
+
+import io.github.shootdualstack.migration.Decision.Event;
+import io.github.shootdualstack.shoot.Condition;
+import io.github.shootdualstack.shoot.LastOperation;
+import io.github.shootdualstack.shoot.Shoot;
+import io.github.shootdualstack.shoot.ShootStatus;
+import io.github.shootdualstack.shoot.Worker;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the operator does for a Shoot that gardenlet migrates ({@link Migrator#GARDENLET}): only what the
+ * migration guide leaves to people, decided from the Shoot alone. gardenlet owns the constraints, the
+ * Network, CoreDNS and kube-dns; the operator asks it for the next reconcile through the Shoot's
+ * {@code gardener.cloud/operation} annotation, once the previous one has finished and the constraints
+ * say the next one has work, and spaced by a back-off. Pure: no client, no clock but the one given.
+ */
+public final class Orchestration {
+
+    public static final String ROLLOUT_WORKERS = "rollout-workers";
+    public static final String ROLLOUT_REQUESTED = "DualStackRolloutRequested";
+    public static final String RECONCILE_REQUESTED = "DualStackReconcileRequested";
+
+    /** Where a Shoot gardenlet migrates stands, as its constraints tell it; each phase asks for one kind of trigger. */
+    public enum Phase {
+        /** Nodes constraint {@code Progressing}, no roll asked for yet: {@code rollout-workers} of all pools, in the window. */
+        ROLL_NODES("nodes constraint Progressing, nodes not rolled"),
+        /** The roll was asked for and done, the nodes constraint still {@code Progressing}: a reconcile looks at the nodes again. */
+        NODES_ROLLED("nodes constraint Progressing after the roll"),
+        /** Nodes constraint {@code True}: a reconcile switches CNI and control plane. */
+        NODES_MIGRATED("nodes constraint True"),
+        /** DNS constraint {@code Progressing} or {@code True}: reconciles restart CoreDNS, then switch kube-dns. */
+        DNS("DNS constraint " + "Progressing or True");
+
+        private final String label;
+
+        Phase(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /** The spacing of triggers: at least {@code recheckInterval} apart, growing while the phase does not move, up to {@code maxBackoff}. */
+    public record Settings(Duration recheckInterval, Duration maxBackoff) {
+    }
+
+    /**
+     * What the operator remembers of a Shoot between reconciles (lost on restart: then it triggers once more at most).
+     *
+     * @param triggeredAt   when it last wrote a trigger; {@code null} for none
+     * @param phase         the phase it was in then
+     * @param phaseSince    when that phase was first seen with a trigger (the back-off grows from there)
+     * @param rollRequested whether it asked for the node roll in this migration
+     */
+    public record Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested) {
+        public static final Memory NONE = new Memory(null, null, null, false);
+    }
+
+    public record Input(Shoot shoot, Instant now, Settings settings, Memory memory) {
+    }
+
+    /**
+     * @param operation the new value of the Shoot's {@code gardener.cloud/operation}; {@code null}: no trigger
+     * @param current   the value it must still have when written (tested by the patch); {@code null}: none
+     * @param takeRequest whether the user's {@value Migration#REQUEST_ANNOTATION} request is removed, as acted on
+     * @param event     the event that says the trigger; {@code null} with no trigger
+     * @param phase     the Shoot's phase; {@code null} when it is not migrating
+     * @param waiting   what it waits for, for logs and status; {@code null} with a trigger or when not migrating
+     * @param recheck   when to look again without an event; {@code null}: only on a change of the Shoot
+     */
+    public record Decision(String operation, String current, boolean takeRequest, Event event, Phase phase,
+                           String waiting, Duration recheck, Memory memory) {
+    }
+
+    private Orchestration() {
+    }
+
+    public static Decision decide(Input in) {
+        Shoot shoot = in.shoot();
+        ShootStatus status = shoot.getStatus();
+        List<Condition> constraints = status == null ? null : status.getConstraints();
+        Condition nodes = Conditions.find(constraints, Conditions.NODES_TYPE);
+        Condition dns = Conditions.find(constraints, Conditions.DNS_TYPE);
+        Phase phase = phase(nodes, dns, in.memory());
+        Memory memory = in.memory();
+        if (phase == null) {
+            // not migrating (or nodes False: gardenlet's to change): a later migration starts afresh
+            boolean migrating = nodes != null || dns != null;
+            return new Decision(null, null, false, null, null, migrating ? "gardenlet" : null,
+                    migrating ? in.settings().maxBackoff() : null, migrating ? memory : Memory.NONE);
+        }
+        if (shoot.getSpec() != null && shoot.getSpec().getHibernation() != null
+                && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
+            // gardenlet leaves the nodes and the constraint checks alone while the Shoot sleeps; its wake-up is a change
+            return waiting(phase, "the Shoot to wake up from hibernation", null, memory);
+        }
+        String current = operation(shoot);
+        String busy = busy(shoot, current);
+        if (busy != null) {
+            return waiting(phase, busy, in.settings().recheckInterval(), memory);
+        }
+        boolean migrateNow = Migration.REQUEST_MIGRATE_NOW.equals(annotation(shoot, Migration.REQUEST_ANNOTATION));
+        if (phase == Phase.ROLL_NODES && !migrateNow) {
+            MaintenanceWindow window = MaintenanceWindow.of(shoot.getSpec() == null ? null : shoot.getSpec().getMaintenance());
+            if (window != null && !window.contains(in.now())) {
+                return waiting(phase, "the maintenance window " + window, window.untilNextBegin(in.now()), memory);
+            }
+        }
+        Instant since = phase == memory.phase() && memory.phaseSince() != null ? memory.phaseSince() : in.now();
+        if (memory.triggeredAt() != null) {
+            Duration gap = phase == memory.phase() ? backoff(Duration.between(since, in.now()), in.settings())
+                    : in.settings().recheckInterval();
+            Instant next = memory.triggeredAt().plus(gap);
+            if (in.now().isBefore(next)) {
+                return waiting(phase, "the back-off until " + next, Duration.between(in.now(), next), memory);
+            }
+        }
+        String own;
+        Event event;
+        String name = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
+        if (phase == Phase.ROLL_NODES) {
+            List<String> pools = pools(shoot);
+            own = ROLLOUT_WORKERS + "=" + String.join(",", pools);
+            event = Event.normal(ROLLOUT_REQUESTED, "Shoot " + name + ": asked gardenlet to roll the nodes of worker pools "
+                    + String.join(", ", pools) + " (" + phase.label() + ")");
+        } else {
+            own = Extension.OPERATION_RECONCILE;
+            event = Event.normal(RECONCILE_REQUESTED, "Shoot " + name + ": asked gardenlet for a reconcile (" + phase.label() + ")");
+        }
+        List<String> operations = new ArrayList<>(others(current));
+        operations.add(own);
+        Memory next = new Memory(in.now(), phase, since, memory.rollRequested() || phase == Phase.ROLL_NODES);
+        return new Decision(String.join(";", operations), current, migrateNow && phase == Phase.ROLL_NODES, event, phase,
+                null, in.settings().recheckInterval(), next);
+    }
+
+    private static Phase phase(Condition nodes, Condition dns, Memory memory) {
+        if (dns != null && (Condition.PROGRESSING.equals(dns.getStatus()) || Condition.TRUE.equals(dns.getStatus()))) {
+            return Phase.DNS;
+        }
+        if (nodes != null && Condition.TRUE.equals(nodes.getStatus())) {
+            return Phase.NODES_MIGRATED;
+        }
+        if (nodes != null && Condition.PROGRESSING.equals(nodes.getStatus())) {
+            return memory.rollRequested() ? Phase.NODES_ROLLED : Phase.ROLL_NODES;
+        }
+        return null;
+    }
+
+    /** What a reconcile that runs or is due waits for; {@code null} when the last one finished and none is asked for. */
+    private static String busy(Shoot shoot, String operation) {
+        for (String part : parts(operation)) {
+            if (part.equals(Extension.OPERATION_RECONCILE) || part.startsWith(ROLLOUT_WORKERS + "=")) {
+                return "the requested " + part + " to be taken up by gardenlet";
+            }
+        }
+        ShootStatus status = shoot.getStatus();
+        LastOperation last = status.getLastOperation();
+        if (last == null || !LastOperation.STATE_SUCCEEDED.equals(last.getState())) {
+            return "gardenlet's reconcile to succeed (last operation " + (last == null ? "none" : last.getState()) + ")";
+        }
+        Long generation = shoot.getMetadata().getGeneration();
+        if (generation != null && !generation.equals(status.getObservedGeneration())) {
+            return "gardenlet to reconcile generation " + generation;
+        }
+        if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
+                && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
+            return "gardenlet's worker rollout to finish";
+        }
+        return null;
+    }
+
+    private static Decision waiting(Phase phase, String what, Duration recheck, Memory memory) {
+        return new Decision(null, null, false, null, phase, what, recheck, memory);
+    }
+
+    private static Duration backoff(Duration age, Settings settings) {
+        Duration backoff = age.compareTo(settings.recheckInterval()) < 0 ? settings.recheckInterval() : age;
+        return backoff.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : backoff;
+    }
+
+    private static List<String> others(String operation) {
+        return parts(operation).stream().filter(part -> !part.equals(Extension.OPERATION_RECONCILE)
+                && !part.startsWith(ROLLOUT_WORKERS + "=")).toList();
+    }
+
+    private static List<String> parts(String operation) {
+        return operation == null ? List.of() : Arrays.stream(operation.split(";")).map(String::trim).filter(p -> !p.isEmpty()).toList();
+    }
+
+    private static List<String> pools(Shoot shoot) {
+        var provider = shoot.getSpec() == null ? null : shoot.getSpec().getProvider();
+        return provider == null || provider.getWorkers() == null ? List.of()
+                : provider.getWorkers().stream().map(Worker::getName).toList();
+    }
+
+    private static String operation(Shoot shoot) {
+        return annotation(shoot, Extension.OPERATION_ANNOTATION);
+    }
+
+    private static String annotation(Shoot shoot, String key) {
+        Map<String, String> annotations = shoot.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+}
