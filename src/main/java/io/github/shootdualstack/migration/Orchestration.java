@@ -127,6 +127,10 @@ public final class Orchestration {
         String own;
         Event event;
         String name = shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName();
+        if (phase == Phase.ROLL_NODES && pools(shoot).isEmpty()) {
+            // a Shoot without worker pools has no node to roll (and rollout-workers names at least one): a reconcile looks again
+            phase = Phase.NODES_ROLLED;
+        }
         if (phase == Phase.ROLL_NODES) {
             List<String> pools = pools(shoot);
             own = ROLLOUT_WORKERS + "=" + String.join(",", pools);

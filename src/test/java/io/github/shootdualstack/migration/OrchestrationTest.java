@@ -53,6 +53,17 @@ class OrchestrationTest {
     }
 
     @Test
+    void nodesProgressing_withoutWorkerPools_nothingToRoll_requestsAReconcile() {
+        Shoot workerless = shoot(nodes(Condition.PROGRESSING));
+        workerless.getSpec().getProvider().setWorkers(List.of());
+
+        Decision decision = decide(workerless, IN_WINDOW, Memory.NONE);
+
+        assertThat(decision.operation()).isEqualTo("reconcile");
+        assertThat(decision.event().reason()).isEqualTo(Orchestration.RECONCILE_REQUESTED);
+    }
+
+    @Test
     void nodesProgressing_outsideTheWindow_waitsForIt() {
         Decision decision = decide(shoot(nodes(Condition.PROGRESSING)), OUT_OF_WINDOW, Memory.NONE);
 
