@@ -43,7 +43,7 @@ class RealPlanAndStatusIT {
             Run status = run("status", "--kubeconfig", world.garden.kubeconfigFile().toString(), "--namespace", project);
             Run planDuring = run("plan", "--kubeconfig", world.garden.kubeconfigFile().toString(), shoot);
             assertReadsOnly(world, during);
-            assertThat(status.out).containsPattern(shoot + " +Step 4/7 Nodes +35% +Processing");
+            assertThat(status.out).containsPattern(shoot + " +engine +Step 4/7 Nodes +35% +Processing");
             assertThat(planDuring.exit).isEqualTo(1);
             assertThat(planDuring.out).contains("MIGRATING", "underway at Step 4/7 Nodes");
 
