@@ -216,3 +216,8 @@ into shoot clusters they do not grant.
 {{- define "sdo.shootAccessByAdminKubeconfig" -}}
 {{- ne .Values.shootAccess "secret" }}
 {{- end }}
+
+{{/* "true" when the engine may migrate a Shoot (migrator auto or engine): it then writes the status, reaches shoot clusters and works on the extension resources; beside gardenlet alone it needs none of that. */}}
+{{- define "sdo.engine" -}}
+{{- ne .Values.migrator "gardenlet" }}
+{{- end }}

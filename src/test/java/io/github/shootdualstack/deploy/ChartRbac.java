@@ -38,6 +38,10 @@ public final class ChartRbac {
 
     /** Rules that hold in one namespace, or everywhere when {@code namespace} is null. */
     public record Grant(String role, String namespace, List<PolicyRule> rules) {
+        public Grant {
+            rules = rules == null ? List.of() : rules; // a role may have no rule (rendered as rules: null)
+        }
+
         boolean allows(RequestAttributes request) {
             return (namespace == null || namespace.equals(request.namespace()))
                     && rules.stream().anyMatch(rule -> allows(rule, request));
