@@ -56,17 +56,7 @@ final class GardenShoots {
     Shoot create(String name, UnaryOperator<Shoot> spec, Map<String, Object> extra) {
         garden.createExampleShoot(name);
         Shoot edited = shoot(name).edit(shoot -> {
-            var networking = shoot.getSpec().getNetworking();
-            networking.setNodes(LocalNetworks.NODES_V4);
-            networking.setPods(LocalNetworks.PODS_V4);
-            networking.setServices(LocalNetworks.SERVICES_V4);
-            var providerConfig = new io.github.shootdualstack.shoot.NetworkingProviderConfig();
-            providerConfig.setAdditionalProperty("apiVersion", "calico.networking.extensions.gardener.cloud/v1alpha1");
-            providerConfig.setAdditionalProperty("kind", "NetworkConfig");
-            var overlay = new io.github.shootdualstack.shoot.Overlay();
-            overlay.setEnabled(false);
-            providerConfig.setOverlay(overlay);
-            networking.setProviderConfig(providerConfig);
+            GardenerMigrationHarness.localNetworking(shoot);
             return spec.apply(shoot);
         });
         Map<String, Object> status = new LinkedHashMap<>();

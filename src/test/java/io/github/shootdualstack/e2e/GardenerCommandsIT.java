@@ -71,21 +71,21 @@ class GardenerCommandsIT {
         assertThat(key).startsWith("-----BEGIN PRIVATE KEY-----");
         assertThat(ClientKeys.algorithm(key)).isEqualTo("EC");
 
-        Command plan = command("plan", "--kubeconfig", garden.kubeconfig().toString(), "--selector", LABEL + "=true");
-        Command planOne = command("plan", "--kubeconfig", garden.kubeconfig().toString(), GardenerGarden.PROJECT_NAMESPACE + "/commands");
-        Command status = command("status", "--kubeconfig", garden.kubeconfig().toString(), "--selector", LABEL + "=true");
+        CommandProcess.Result plan = command("plan", "--kubeconfig", garden.kubeconfig().toString(), "--selector", LABEL + "=true");
+        CommandProcess.Result planOne = command("plan", "--kubeconfig", garden.kubeconfig().toString(), GardenerGarden.PROJECT_NAMESPACE + "/commands");
+        CommandProcess.Result status = command("status", "--kubeconfig", garden.kubeconfig().toString(), "--selector", LABEL + "=true");
 
-        System.out.println("plan on Gardener's garden:\n" + plan.out + planOne.out);
-        assertThat(plan.err).isEmpty();
-        assertThat(plan.exit).as(plan.out).isIn(0, 1);
-        assertThat(plan.out).startsWith("SHOOT").containsPattern(GardenerGarden.PROJECT_NAMESPACE + "/commands +(READY|BLOCKED)")
+        System.out.println("plan on Gardener's garden:\n" + plan.out() + planOne.out());
+        assertThat(plan.err()).isEmpty();
+        assertThat(plan.exit()).as(plan.out()).isIn(0, 1);
+        assertThat(plan.out()).startsWith("SHOOT").containsPattern(GardenerGarden.PROJECT_NAMESPACE + "/commands +(READY|BLOCKED)")
                 .contains("1 Shoot: ");
-        assertThat(planOne.err).isEmpty();
-        assertThat(planOne.exit).as(planOne.out).isIn(0, 1);
-        assertThat(planOne.out).startsWith("Shoot " + GardenerGarden.PROJECT_NAMESPACE + "/commands: ");
-        assertThat(status.err).isEmpty();
-        assertThat(status.exit).isZero();
-        assertThat(status.out).isEqualTo("No Shoot has a dual-stack migration.\n");
+        assertThat(planOne.err()).isEmpty();
+        assertThat(planOne.exit()).as(planOne.out()).isIn(0, 1);
+        assertThat(planOne.out()).startsWith("Shoot " + GardenerGarden.PROJECT_NAMESPACE + "/commands: ");
+        assertThat(status.err()).isEmpty();
+        assertThat(status.exit()).isZero();
+        assertThat(status.out()).isEqualTo("No Shoot has a dual-stack migration.\n");
     }
 
     @Test
@@ -139,15 +139,8 @@ class GardenerCommandsIT {
         garden.close();
     }
 
-    private record Command(int exit, String out, String err) {
-    }
-
-    private Command command(String... args) throws Exception {
-        Path out = Files.createTempFile(dir, args[0], ".out");
-        Path err = Files.createTempFile(dir, args[0], ".err");
-        Process process = CommandProcess.start(garden.kubeconfig(), out, err, args);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args) + " ended").isTrue();
-        return new Command(process.exitValue(), Files.readString(out), Files.readString(err));
+    private CommandProcess.Result command(String... args) throws Exception {
+        return CommandProcess.run(garden.kubeconfig(), dir, args);
     }
 
     private static int get(String url) {

@@ -107,21 +107,29 @@ final class GardenerMigrationHarness implements AutoCloseable {
      * it for this world's operator; {@code technicalID}, {@code networking}, {@code observedGeneration} and
      * {@code lastOperation Create/Succeeded} written through the status subresource as gardenlet writes them.
      */
+    /**
+     * The example Shoot's networking as the local provider runs it: its IPv4 ranges, and native routing
+     * ({@code overlay.enabled: false}), which dual-stack needs.
+     */
+    static void localNetworking(Shoot shoot) {
+        var networking = shoot.getSpec().getNetworking();
+        networking.setNodes(LocalNetworks.NODES_V4);
+        networking.setPods(LocalNetworks.PODS_V4);
+        networking.setServices(LocalNetworks.SERVICES_V4);
+        var providerConfig = new io.github.shootdualstack.shoot.NetworkingProviderConfig();
+        providerConfig.setAdditionalProperty("apiVersion", "calico.networking.extensions.gardener.cloud/v1alpha1");
+        providerConfig.setAdditionalProperty("kind", "NetworkConfig");
+        var overlay = new io.github.shootdualstack.shoot.Overlay();
+        overlay.setEnabled(false);
+        providerConfig.setOverlay(overlay);
+        networking.setProviderConfig(providerConfig);
+    }
+
     private Shoot createdAsGardenletLeavesIt(String name) {
         garden.createExampleShoot(name);
         Shoot edited = shoot().edit(shoot -> {
             shoot.getMetadata().getLabels().put(WORLD_LABEL, name);
-            var networking = shoot.getSpec().getNetworking();
-            networking.setNodes(LocalNetworks.NODES_V4);
-            networking.setPods(LocalNetworks.PODS_V4);
-            networking.setServices(LocalNetworks.SERVICES_V4);
-            var providerConfig = new io.github.shootdualstack.shoot.NetworkingProviderConfig();
-            providerConfig.setAdditionalProperty("apiVersion", "calico.networking.extensions.gardener.cloud/v1alpha1");
-            providerConfig.setAdditionalProperty("kind", "NetworkConfig");
-            var overlay = new io.github.shootdualstack.shoot.Overlay();
-            overlay.setEnabled(false);
-            providerConfig.setOverlay(overlay);
-            networking.setProviderConfig(providerConfig);
+            localNetworking(shoot);
             return shoot;
         });
         long generation = edited.getMetadata().getGeneration();

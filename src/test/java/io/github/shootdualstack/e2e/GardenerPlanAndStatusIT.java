@@ -74,28 +74,28 @@ class GardenerPlanAndStatusIT {
                     .as("the operator's writes to the migrated Shoot or its objects in 30 s after the migration").isEmpty();
 
             int mark = garden.audit().size();
-            Command plan = command("plan", "--kubeconfig", garden.kubeconfig().toString(), "--selector", PLAN_LABEL + "=true");
-            Command status = command("status", "--kubeconfig", garden.kubeconfig().toString(), GardenShoots.NAMESPACE + "/" + migrated);
-            System.out.println("plan:\n" + plan.out + plan.err + "status " + migrated + ":\n" + status.out + status.err);
+            CommandProcess.Result plan = command("plan", "--kubeconfig", garden.kubeconfig().toString(), "--selector", PLAN_LABEL + "=true");
+            CommandProcess.Result status = command("status", "--kubeconfig", garden.kubeconfig().toString(), GardenShoots.NAMESPACE + "/" + migrated);
+            System.out.println("plan:\n" + plan.out() + plan.err() + "status " + migrated + ":\n" + status.out() + status.err());
 
             List<AuditLog.Entry> requests = garden.audit().since(mark).matching(entry -> entry.userAgent().endsWith(" (plan)")
                     || entry.userAgent().endsWith(" (status)"));
             assertThat(requests).as("the commands' requests").isNotEmpty();
             assertThat(requests).as("the commands write nothing").noneMatch(AuditLog.Entry::write);
 
-            assertThat(plan.err).isEmpty();
-            assertThat(plan.exit).as(plan.out).isIn(0, 1);
-            assertThat(plan.out).containsPattern(GardenShoots.NAMESPACE + "/" + byGardenlet + " +GARDENLET")
+            assertThat(plan.err()).isEmpty();
+            assertThat(plan.exit()).as(plan.out()).isIn(0, 1);
+            assertThat(plan.out()).containsPattern(GardenShoots.NAMESPACE + "/" + byGardenlet + " +GARDENLET")
                     .containsPattern(GardenShoots.NAMESPACE + "/" + old + " +BLOCKED +.*migrated by");
-            assertThat(status.err).isEmpty();
-            assertThat(status.exit).isZero();
-            String timeline = status.out.substring(status.out.indexOf("\nTimeline\n"), status.out.indexOf("\nEvents\n"));
+            assertThat(status.err()).isEmpty();
+            assertThat(status.exit()).isZero();
+            String timeline = status.out().substring(status.out().indexOf("\nTimeline\n"), status.out().indexOf("\nEvents\n"));
             // every step of the engine, in the order they ran, though several begin within the same second
             List<String> steps = timeline.lines().map(String::strip).filter(line -> line.startsWith("Step "))
                     .map(line -> line.split(" {2,}")[0]).toList();
             assertThat(steps).as("the timeline, from the events").containsExactly(Step.INFRASTRUCTURE.label(),
                     Step.CONTROL_PLANE.label(), Step.NODES.label(), Step.NETWORK.label(), Step.CORE_DNS.label(), Step.KUBE_DNS.label());
-            assertThat(status.out).containsPattern("Step: +Completed")
+            assertThat(status.out()).containsPattern("Step: +Completed")
                     .containsPattern("Normal +DualStackMigrationCompleted +1 ");
         }
     }
@@ -107,14 +107,7 @@ class GardenerPlanAndStatusIT {
         return shoot;
     }
 
-    private record Command(int exit, String out, String err) {
-    }
-
-    private Command command(String... args) throws Exception {
-        Path out = Files.createTempFile(dir, args[0], ".out");
-        Path err = Files.createTempFile(dir, args[0], ".err");
-        Process process = CommandProcess.start(garden.kubeconfig(), out, err, args);
-        assertThat(process.waitFor(120, TimeUnit.SECONDS)).as(String.join(" ", args) + " ended").isTrue();
-        return new Command(process.exitValue(), Files.readString(out), Files.readString(err));
+    private CommandProcess.Result command(String... args) throws Exception {
+        return CommandProcess.run(garden.kubeconfig(), dir, args);
     }
 }
