@@ -1,7 +1,10 @@
 package io.github.shootdualstack.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.github.shootdualstack.migration.LabelSelector;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Orchestration;
+import io.github.shootdualstack.operator.RolloutPolicy;
 import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.operator.OperatorHttpServer;
 import io.github.shootdualstack.operator.LeaderElectionSettings;
@@ -87,6 +90,25 @@ final class RunCommand implements Callable<Integer> {
                     + " (the operator then needs only Shoots: no extension resources) (default: ${DEFAULT-VALUE}).")
     String migrator;
 
+    @Option(names = "--max-rolling", paramLabel = "N", defaultValue = "0",
+            description = "Beside gardenlet: the most Shoots whose nodes roll at once in the whole installation; 0 for no limit"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int maxRolling;
+
+    @Option(names = "--max-rolling-per-seed", paramLabel = "N", defaultValue = "0",
+            description = "Beside gardenlet: the most Shoots whose nodes roll at once on one seed; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int maxRollingPerSeed;
+
+    @Option(names = "--pause", description = "Beside gardenlet: ask gardenlet for no node roll and no reconcile on any Shoot"
+            + " (one Shoot pauses with the annotation " + Orchestration.PAUSE_ANNOTATION + "=true).")
+    boolean pause;
+
+    @Option(names = "--wave-selector", paramLabel = "SELECTOR",
+            description = "Beside gardenlet: a label selector naming the migrating Shoots the operator drives by itself; others only"
+                    + " when their owner annotates them " + Migration.REQUEST_ANNOTATION + "=" + Migration.REQUEST_MIGRATE_NOW
+                    + " (default: every Shoot).")
+    String waveSelector;
+
     @Option(names = "--max-shoot-response-size", paramLabel = "SIZE", defaultValue = "4Mi",
             description = {"The most one response from a shoot API server may hold (and one event of a watch), e.g. 512Ki or 4Mi",
                     "(default: ${DEFAULT-VALUE}). A larger one is cut off and shown on its Shoot; lists are read in pages."})
@@ -118,6 +140,17 @@ final class RunCommand implements Callable<Integer> {
         }
         if (ByteSizes.parse(maxShootResponseSize) < 64 * 1024 || ByteSizes.parse(maxShootResponseSize) > 1024L * 1024 * 1024) {
             problems.add("--max-shoot-response-size \"" + ShootFilter.shown(maxShootResponseSize) + "\" must be a size between 64Ki and 1Gi");
+        }
+        if (maxRolling < 0 || maxRollingPerSeed < 0) {
+            problems.add("--max-rolling " + maxRolling + " and --max-rolling-per-seed " + maxRollingPerSeed
+                    + " must be 0 (no limit) or more");
+        }
+        if (waveSelector != null) {
+            try {
+                LabelSelector.parse(waveSelector);
+            } catch (IllegalArgumentException e) {
+                problems.add("--wave-selector: " + ShootFilter.shown(e.getMessage()));
+            }
         }
         if (MigratorFlag.problem(migrator) != null) {
             problems.add(MigratorFlag.problem(migrator));
@@ -153,7 +186,8 @@ final class RunCommand implements Callable<Integer> {
         OperatorSettings settings = new OperatorSettings(new LinkedHashSet<>(watched.namespaces), watched.selector,
                 new Migration.Settings(recheckInterval, maxBackoff, routeWarningNodes), serverSideApply, election,
                 Clock.systemUTC(), allowInsecureShootConnections, ByteSizes.parse(maxShootResponseSize), shootAccess,
-                MigratorFlag.forced(migrator));
+                MigratorFlag.forced(migrator), new RolloutPolicy(maxRolling, maxRollingPerSeed, pause,
+                waveSelector == null ? null : LabelSelector.parse(waveSelector)));
         if (allowInsecureShootConnections) {
             LOG.warn("--allow-insecure-shoot-connections: shoot API servers are reached without verifying their certificates");
         }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.GardenerInfo;
 import io.github.shootdualstack.shoot.Hibernation;
@@ -20,6 +21,7 @@ import io.github.shootdualstack.shoot.TimeWindow;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the informers keep of each object: only the fields the operator reads, so that an idle Shoot
@@ -35,10 +37,15 @@ public final class CachedObjects {
     private CachedObjects() {
     }
 
-    /** The Shoot as the cache keeps it. */
+    /** The Shoot as the cache keeps it, without labels. */
     public static Shoot shoot(Shoot full) {
+        return shoot(full, Set.of());
+    }
+
+    /** The Shoot as the cache keeps it, with the labels of these keys (a wave's selector's). */
+    public static Shoot shoot(Shoot full, Set<String> labelKeys) {
         Shoot kept = new Shoot();
-        kept.setMetadata(metadata(full.getMetadata()));
+        kept.setMetadata(metadata(full.getMetadata(), labelKeys));
         if (full.getSpec() != null) {
             kept.setSpec(spec(full.getSpec()));
         }
@@ -114,6 +121,8 @@ public final class CachedObjects {
             }).toList());
             spec.setProvider(provider);
         }
+        // where its nodes roll: what a limit per seed counts
+        spec.setSeedName(intern(full.getSeedName()));
         if (full.getHibernation() != null) {
             Hibernation hibernation = new Hibernation();
             hibernation.setEnabled(full.getHibernation().getEnabled());
@@ -131,7 +140,7 @@ public final class CachedObjects {
         GenericKubernetesResource kept = new GenericKubernetesResource();
         kept.setApiVersion(intern(full.getApiVersion()));
         kept.setKind(intern(full.getKind()));
-        kept.setMetadata(metadata(full.getMetadata()));
+        kept.setMetadata(metadata(full.getMetadata(), Set.of()));
         if (full.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("ipFamilies") instanceof List<?> families) {
             kept.setAdditionalProperty("spec", Map.of("ipFamilies", families.stream().map(f -> intern(String.valueOf(f))).toList()));
         }
@@ -139,15 +148,34 @@ public final class CachedObjects {
     }
 
     /** Values that thousands of cached objects share (kinds, families, default ranges, windows) are held once. */
+    private static Map<String, String> only(Map<String, String> all, java.util.Collection<String> keys) {
+        if (all == null || all.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> kept = new java.util.HashMap<>();
+        keys.forEach(key -> {
+            String value = all.get(key);
+            if (value != null) {
+                kept.put(intern(key), value);
+            }
+        });
+        return Map.copyOf(kept);
+    }
+
     private static String intern(String value) {
         return value == null ? null : value.intern();
     }
 
+    /** The annotations the operator reads: gardenlet's operation, the owner's request and pause. */
+    private static final List<String> READ_ANNOTATIONS = List.of(ExtensionKind.OPERATION_ANNOTATION, Migration.REQUEST_ANNOTATION,
+            Orchestration.PAUSE_ANNOTATION);
+
     /**
-     * Identity, versions, deletion, the operation annotation and the operator's request; no labels, no managedFields, no other
-     * annotation, and no collections of its own (a model object starts with five): the cached object is read-only.
+     * Identity, versions, deletion, the annotations the operator reads and the labels a wave is selected by;
+     * no managedFields, no other annotation or label, and no collections of its own (a model object starts
+     * with five): the cached object is read-only.
      */
-    private static ObjectMeta metadata(ObjectMeta full) {
+    private static ObjectMeta metadata(ObjectMeta full, Set<String> labelKeys) {
         ObjectMeta kept = new ObjectMeta();
         kept.setName(full.getName());
         kept.setNamespace(intern(full.getNamespace()));
@@ -155,18 +183,9 @@ public final class CachedObjects {
         kept.setResourceVersion(full.getResourceVersion());
         kept.setGeneration(full.getGeneration());
         kept.setDeletionTimestamp(full.getDeletionTimestamp());
-        String operation = full.getAnnotations() == null ? null : full.getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
-        String request = full.getAnnotations() == null ? null : full.getAnnotations().get(Migration.REQUEST_ANNOTATION);
         // shared empty collections: read as a model object's are, and free
-        if (operation != null && request != null) {
-            kept.setAnnotations(Map.of(ExtensionKind.OPERATION_ANNOTATION, operation, Migration.REQUEST_ANNOTATION, request));
-        } else if (operation != null || request != null) {
-            kept.setAnnotations(operation != null ? Map.of(ExtensionKind.OPERATION_ANNOTATION, operation)
-                    : Map.of(Migration.REQUEST_ANNOTATION, request));
-        } else {
-            kept.setAnnotations(Map.of());
-        }
-        kept.setLabels(Map.of());
+        kept.setAnnotations(only(full.getAnnotations(), READ_ANNOTATIONS));
+        kept.setLabels(labelKeys.isEmpty() ? Map.of() : only(full.getLabels(), labelKeys));
         kept.setFinalizers(List.of());
         kept.setManagedFields(List.of());
         kept.setOwnerReferences(List.of());

@@ -49,9 +49,38 @@ public final class Orchestration {
         }
     }
 
-    /** The spacing of triggers: at least {@code recheckInterval} apart, growing while the phase does not move, up to {@code maxBackoff}. */
-    public record Settings(Duration recheckInterval, Duration maxBackoff) {
+    /**
+     * @param recheckInterval triggers at least this far apart, the gap growing while the phase does not move
+     * @param maxBackoff      up to this
+     * @param paused          no new trigger for any Shoot (the installation's pause)
+     * @param wave            the migrating Shoots driven without being asked; {@code null} for all. Others only
+     *                        when their owner asks with {@value Migration#REQUEST_ANNOTATION}={@value Migration#REQUEST_MIGRATE_NOW}
+     */
+    public record Settings(Duration recheckInterval, Duration maxBackoff, boolean paused, LabelSelector wave) {
+        public Settings(Duration recheckInterval, Duration maxBackoff) {
+            this(recheckInterval, maxBackoff, false, null);
+        }
     }
+
+    /** Why a migrating Shoot gets no trigger now, for the landscape's figures. */
+    public enum Hold {
+        /** Paused: by the installation or by the Shoot's {@value #PAUSE_ANNOTATION} annotation. */
+        PAUSED,
+        /** Not in the wave, and its owner has not asked. */
+        OUTSIDE_WAVE,
+        /** Its nodes roll only in its maintenance window. */
+        WINDOW,
+        HIBERNATED,
+        /** gardenlet's last operation failed or errs: gardenlet retries, a trigger would not help. */
+        BLOCKED,
+        /** A reconcile runs or was asked for, or the back-off between triggers. */
+        GARDENLET,
+        /** As many Shoots roll nodes as the limits allow (decided beside the orchestration, by the landscape's counts). */
+        LIMIT
+    }
+
+    /** A Shoot's own pause: while {@code "true"} the operator asks gardenlet for nothing on it. */
+    public static final String PAUSE_ANNOTATION = "shootdualstack.io/pause";
 
     /**
      * What the operator remembers of a Shoot between reconciles (lost on restart: then it triggers once more at most).
@@ -71,14 +100,26 @@ public final class Orchestration {
     /**
      * @param operation the new value of the Shoot's {@code gardener.cloud/operation}; {@code null}: no trigger
      * @param current   the value it must still have when written (tested by the patch); {@code null}: none
-     * @param takeRequest whether the user's {@value Migration#REQUEST_ANNOTATION} request is removed, as acted on
+     * @param takeRequest whether the user's {@value Migration#REQUEST_ANNOTATION} request is removed, as acted on (with the
+     *                  trigger, or alone once the migration has ended)
      * @param event     the event that says the trigger; {@code null} with no trigger
      * @param phase     the Shoot's phase; {@code null} when it is not migrating
      * @param waiting   what it waits for, for logs and status; {@code null} with a trigger or when not migrating
+     * @param hold      why it waits, for the landscape's figures; {@code null} with a trigger or when not migrating
      * @param recheck   when to look again without an event; {@code null}: only on a change of the Shoot
      */
     public record Decision(String operation, String current, boolean takeRequest, Event event, Phase phase,
-                           String waiting, Duration recheck, Memory memory) {
+                           String waiting, Hold hold, Duration recheck, Memory memory) {
+
+        /** Whether the trigger asks for a node roll: what the landscape's limits count. */
+        public boolean rollsNodes() {
+            return operation != null && phase == Phase.ROLL_NODES;
+        }
+
+        /** The Shoot waits for a roll slot instead: no trigger, memory as it was. */
+        public Decision heldByLimit(String what, Duration recheck, Memory previous) {
+            return new Decision(null, null, false, null, phase, what, Hold.LIMIT, recheck, previous);
+        }
     }
 
     private Orchestration() {
@@ -92,27 +133,40 @@ public final class Orchestration {
         Condition dns = Conditions.find(constraints, Conditions.DNS_TYPE);
         Phase phase = phase(nodes, dns, in.memory());
         Memory memory = in.memory();
+        boolean migrateNow = Migration.REQUEST_MIGRATE_NOW.equals(annotation(shoot, Migration.REQUEST_ANNOTATION));
         if (phase == null) {
             // not migrating (or nodes False: gardenlet's to change): a later migration starts afresh
             boolean migrating = nodes != null || dns != null;
-            return new Decision(null, null, false, null, null, migrating ? "gardenlet" : null,
+            // an owner's request outlives the roll on a Shoot outside the wave; it goes once the migration has ended
+            boolean ended = !migrating && migrateNow && ended(shoot);
+            return new Decision(null, null, ended, null, null, migrating ? "gardenlet" : null, migrating ? Hold.GARDENLET : null,
                     migrating ? in.settings().maxBackoff() : null, migrating ? memory : Memory.NONE);
+        }
+        if (in.settings().paused() || "true".equals(annotation(shoot, PAUSE_ANNOTATION))) {
+            // lifting the pause is a change of the Shoot (its annotation) or a restart (the installation's flag)
+            return waiting(phase, in.settings().paused() ? "the installation's pause to be lifted"
+                    : "its " + PAUSE_ANNOTATION + " annotation to be removed", Hold.PAUSED, null, memory);
+        }
+        LabelSelector wave = in.settings().wave();
+        boolean inWave = wave == null || wave.matches(shoot.getMetadata().getLabels());
+        if (!inWave && !migrateNow) {
+            return waiting(phase, "its owner's request " + Migration.REQUEST_ANNOTATION + "=" + Migration.REQUEST_MIGRATE_NOW
+                    + " (not in the wave " + wave + ")", Hold.OUTSIDE_WAVE, null, memory);
         }
         if (shoot.getSpec() != null && shoot.getSpec().getHibernation() != null
                 && Boolean.TRUE.equals(shoot.getSpec().getHibernation().getEnabled())) {
             // gardenlet leaves the nodes and the constraint checks alone while the Shoot sleeps; its wake-up is a change
-            return waiting(phase, "the Shoot to wake up from hibernation", null, memory);
+            return waiting(phase, "the Shoot to wake up from hibernation", Hold.HIBERNATED, null, memory);
         }
         String current = operation(shoot);
         String busy = busy(shoot, current);
         if (busy != null) {
-            return waiting(phase, busy, in.settings().recheckInterval(), memory);
+            return waiting(phase, busy, failed(shoot) ? Hold.BLOCKED : Hold.GARDENLET, in.settings().recheckInterval(), memory);
         }
-        boolean migrateNow = Migration.REQUEST_MIGRATE_NOW.equals(annotation(shoot, Migration.REQUEST_ANNOTATION));
         if (phase == Phase.ROLL_NODES && !migrateNow) {
             MaintenanceWindow window = MaintenanceWindow.of(shoot.getSpec() == null ? null : shoot.getSpec().getMaintenance());
             if (window != null && !window.contains(in.now())) {
-                return waiting(phase, "the maintenance window " + window, window.untilNextBegin(in.now()), memory);
+                return waiting(phase, "the maintenance window " + window, Hold.WINDOW, window.untilNextBegin(in.now()), memory);
             }
         }
         Instant since = phase == memory.phase() && memory.phaseSince() != null ? memory.phaseSince() : in.now();
@@ -121,7 +175,7 @@ public final class Orchestration {
                     : in.settings().recheckInterval();
             Instant next = memory.triggeredAt().plus(gap);
             if (in.now().isBefore(next)) {
-                return waiting(phase, "the back-off until " + next, Duration.between(in.now(), next), memory);
+                return waiting(phase, "the back-off until " + next, Hold.GARDENLET, Duration.between(in.now(), next), memory);
             }
         }
         String own;
@@ -143,8 +197,9 @@ public final class Orchestration {
         List<String> operations = new ArrayList<>(others(current));
         operations.add(own);
         Memory next = new Memory(in.now(), phase, since, memory.rollRequested() || phase == Phase.ROLL_NODES);
-        return new Decision(String.join(";", operations), current, migrateNow && phase == Phase.ROLL_NODES, event, phase,
-                null, in.settings().recheckInterval(), next);
+        // inside the wave the request only lifts the window, and is acted on with the roll
+        return new Decision(String.join(";", operations), current, migrateNow && inWave && phase == Phase.ROLL_NODES, event, phase,
+                null, null, in.settings().recheckInterval(), next);
     }
 
     private static Phase phase(Condition nodes, Condition dns, Memory memory) {
@@ -176,15 +231,48 @@ public final class Orchestration {
         if (generation != null && !generation.equals(status.getObservedGeneration())) {
             return "gardenlet to reconcile generation " + generation;
         }
-        if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
-                && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
+        if (rollingNodes(shoot)) {
             return "gardenlet's worker rollout to finish";
         }
         return null;
     }
 
-    private static Decision waiting(Phase phase, String what, Duration recheck, Memory memory) {
-        return new Decision(null, null, false, null, phase, what, recheck, memory);
+    private static Decision waiting(Phase phase, String what, Hold hold, Duration recheck, Memory memory) {
+        return new Decision(null, null, false, null, phase, what, hold, recheck, memory);
+    }
+
+    /**
+     * Whether the Shoot's nodes roll: a roll asked for and not taken up yet, or one gardenlet runs
+     * ({@code status.manualWorkerPoolRollout.pendingWorkersRollouts}, emptied when its reconcile succeeds).
+     */
+    public static boolean rollingNodes(Shoot shoot) {
+        if (parts(operation(shoot)).stream().anyMatch(part -> part.startsWith(ROLLOUT_WORKERS + "="))) {
+            return true;
+        }
+        ShootStatus status = shoot.getStatus();
+        return status != null && status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
+                && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty();
+    }
+
+    /** Whether the Shoot shows a migration constraint: whether gardenlet migrates it now. */
+    public static boolean migrating(Shoot shoot) {
+        List<Condition> constraints = shoot.getStatus() == null ? null : shoot.getStatus().getConstraints();
+        return Conditions.find(constraints, Conditions.NODES_TYPE) != null || Conditions.find(constraints, Conditions.DNS_TYPE) != null;
+    }
+
+    private static boolean failed(Shoot shoot) {
+        LastOperation last = shoot.getStatus().getLastOperation();
+        return last != null && (LastOperation.STATE_FAILED.equals(last.getState()) || LastOperation.STATE_ERROR.equals(last.getState()));
+    }
+
+    /** Dual-stack asked for and gardenlet done: its last reconcile, of this generation, succeeded and left no constraint. */
+    private static boolean ended(Shoot shoot) {
+        ShootStatus status = shoot.getStatus();
+        LastOperation last = status == null ? null : status.getLastOperation();
+        var networking = shoot.getSpec() == null ? null : shoot.getSpec().getNetworking();
+        return networking != null && networking.getIpFamilies() != null && networking.getIpFamilies().size() == 2
+                && last != null && LastOperation.STATE_SUCCEEDED.equals(last.getState())
+                && shoot.getMetadata().getGeneration() != null && shoot.getMetadata().getGeneration().equals(status.getObservedGeneration());
     }
 
     private static Duration backoff(Duration age, Settings settings) {

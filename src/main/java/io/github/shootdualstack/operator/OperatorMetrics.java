@@ -44,6 +44,9 @@ public final class OperatorMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry;
     private final Map<String, String> stepOfShoot = new ConcurrentHashMap<>();
+    // the Shoots gardenlet migrates, by phase and by what holds them back (when something does)
+    private final Map<String, Orchestration.Phase> phaseOfShoot = new ConcurrentHashMap<>();
+    private final Map<String, Orchestration.Hold> holdOfShoot = new ConcurrentHashMap<>();
     private final Map<Orchestration.Phase, Counter> gardenletTriggers = new java.util.EnumMap<>(Orchestration.Phase.class);
     private final Counter coreDnsRestarts;
     private final Counter refusedChanges;
@@ -71,6 +74,17 @@ public final class OperatorMetrics implements AutoCloseable {
         for (Orchestration.Phase phase : Orchestration.Phase.values()) {
             gardenletTriggers.put(phase, Counter.builder(PREFIX + "gardenlet_triggers").description("Node rolls and reconciles requested of gardenlet")
                     .tag("phase", phase.name()).register(registry));
+        }
+        for (Orchestration.Phase phase : Orchestration.Phase.values()) {
+            Gauge.builder(PREFIX + "gardenlet_shoots", phaseOfShoot, shoots -> shoots.values().stream().filter(phase::equals).count())
+                    .description("Shoots gardenlet migrates, by the phase their constraints show")
+                    .tag("phase", phase.name()).register(registry);
+        }
+        for (Orchestration.Hold hold : Orchestration.Hold.values()) {
+            Gauge.builder(PREFIX + "gardenlet_held_shoots", holdOfShoot, shoots -> shoots.values().stream().filter(hold::equals).count())
+                    .description("Shoots gardenlet migrates that get no trigger now, by what holds them (a pause, the wave,"
+                            + " the window, the rollout limit, a failed reconcile, gardenlet at work)")
+                    .tag("hold", hold.name()).register(registry);
         }
         coreDnsRestarts = Counter.builder(PREFIX + "coredns_restarts").description("CoreDNS rolling restarts triggered").register(registry);
         refusedChanges = Counter.builder(PREFIX + "refused_changes").description("IP family changes refused").register(registry);
@@ -119,6 +133,8 @@ public final class OperatorMetrics implements AutoCloseable {
 
     void retainOnly(java.util.Set<String> shootKeys) {
         stepOfShoot.keySet().retainAll(shootKeys);
+        phaseOfShoot.keySet().retainAll(shootKeys);
+        holdOfShoot.keySet().retainAll(shootKeys);
         blocked.retainOnly(shootKeys);
     }
 
@@ -126,6 +142,28 @@ public final class OperatorMetrics implements AutoCloseable {
         Timer.builder(PREFIX + "step_duration").description("How long each migration step took")
                 .serviceLevelObjectives(STEP_BUCKETS)
                 .tag("step", step).register(registry).record(duration);
+    }
+
+    /** The rollout limits' figures: Shoots whose nodes roll, Shoots waiting for a slot. */
+    void rollSlots(java.util.function.Supplier<Number> rolling, java.util.function.Supplier<Number> waiting) {
+        Gauge.builder(PREFIX + "rollouts_running", rolling).description("Migrating Shoots whose nodes roll, as the limits count them")
+                .register(registry);
+        Gauge.builder(PREFIX + "rollouts_waiting", waiting).description("Migrating Shoots waiting for a slot under the rollout limits")
+                .register(registry);
+    }
+
+    /** A Shoot gardenlet migrates in this phase, held back or not; {@code phase} null: not migrating. */
+    void landscape(String shootKey, Orchestration.Phase phase, Orchestration.Hold hold) {
+        if (phase == null) {
+            phaseOfShoot.remove(shootKey);
+        } else {
+            phaseOfShoot.put(shootKey, phase);
+        }
+        if (phase == null || hold == null) {
+            holdOfShoot.remove(shootKey);
+        } else {
+            holdOfShoot.put(shootKey, hold);
+        }
     }
 
     /** A trigger written on a Shoot gardenlet migrates, counted by the phase it was written in. */

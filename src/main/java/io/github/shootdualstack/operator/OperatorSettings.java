@@ -23,23 +23,24 @@ import java.util.Set;
  *                        or as the garden serves Shoots
  * @param migrator        who migrates every Shoot ({@link Migrator#ENGINE} or {@link Migrator#GARDENLET}); {@code null}
  *                        to decide per Shoot by its gardenlet's version
+ * @param rollout         limits, pause and wave for the Shoots gardenlet migrates
  */
 public record OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration,
                                boolean serverSideApply, LeaderElectionSettings leaderElection, Clock clock,
                                boolean allowInsecureShootConnections, long maxShootResponseBytes, ShootAccess shootAccess,
-                               Migrator migrator) {
+                               Migrator migrator, RolloutPolicy rollout) {
 
     /** Who migrates a Shoot decided per Shoot. */
     public OperatorSettings(Set<String> namespaces, String labelSelector, Migration.Settings migration, boolean serverSideApply,
                             LeaderElectionSettings leaderElection, Clock clock, boolean allowInsecureShootConnections,
                             long maxShootResponseBytes, ShootAccess shootAccess) {
         this(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess, null);
+                maxShootResponseBytes, shootAccess, null, RolloutPolicy.NONE);
     }
 
     public OperatorSettings withMigrator(Migrator forced) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
-                allowInsecureShootConnections, maxShootResponseBytes, shootAccess, forced);
+                allowInsecureShootConnections, maxShootResponseBytes, shootAccess, forced, rollout);
     }
 
     /** With shoot access as the garden serves Shoots ({@link ShootAccess#AUTO}). */
@@ -52,35 +53,40 @@ public record OperatorSettings(Set<String> namespaces, String labelSelector, Mig
 
     public static OperatorSettings defaults() {
         return new OperatorSettings(Set.of(), null, Migration.Settings.defaults(), false, null, Clock.systemUTC(), false,
-                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES, ShootAccess.AUTO, null);
+                ShootClusters.DEFAULT_MAX_RESPONSE_BYTES, ShootAccess.AUTO, null, RolloutPolicy.NONE);
     }
 
     public OperatorSettings withShootAccess(ShootAccess access) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock,
-                allowInsecureShootConnections, maxShootResponseBytes, access, migrator);
+                allowInsecureShootConnections, maxShootResponseBytes, access, migrator, rollout);
     }
 
     public OperatorSettings withAllowInsecureShootConnections(boolean allow) {
-        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess, migrator);
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allow, maxShootResponseBytes, shootAccess, migrator, rollout);
     }
 
     public OperatorSettings withMigration(Migration.Settings settings) {
         return new OperatorSettings(namespaces, labelSelector, settings, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess, migrator);
+                maxShootResponseBytes, shootAccess, migrator, rollout);
     }
 
     public OperatorSettings withClock(Clock newClock) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, newClock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess, migrator);
+                maxShootResponseBytes, shootAccess, migrator, rollout);
     }
 
     public OperatorSettings withNamespaces(Set<String> watched) {
         return new OperatorSettings(watched, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess, migrator);
+                maxShootResponseBytes, shootAccess, migrator, rollout);
     }
 
     public OperatorSettings withLeaderElection(LeaderElectionSettings election) {
         return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, election, clock, allowInsecureShootConnections,
-                maxShootResponseBytes, shootAccess, migrator);
+                maxShootResponseBytes, shootAccess, migrator, rollout);
+    }
+
+    public OperatorSettings withRollout(RolloutPolicy policy) {
+        return new OperatorSettings(namespaces, labelSelector, migration, serverSideApply, leaderElection, clock, allowInsecureShootConnections,
+                maxShootResponseBytes, shootAccess, migrator, policy);
     }
 }

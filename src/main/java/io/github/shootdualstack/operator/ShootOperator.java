@@ -56,7 +56,8 @@ public final class ShootOperator implements AutoCloseable {
                     // the operator's own status write has nothing to tell the reconcile that made it
                     o.withOnUpdateFilter(reconciler.updateFilter());
                     // the cache keeps only what the operator reads of each Shoot
-                    o.withItemStore(new TransformingItemStore<>(CachedObjects::shoot));
+                    java.util.Set<String> waveLabels = settings.rollout().wave() == null ? java.util.Set.of() : settings.rollout().wave().keys();
+                    o.withItemStore(new TransformingItemStore<>(shoot -> CachedObjects.shoot(shoot, waveLabels)));
                     // listed in pages: the first list of a large garden never holds every full Shoot at once
                     o.withInformerListLimit(LIST_PAGE);
                     if (!settings.namespaces().isEmpty()) {

@@ -102,7 +102,7 @@ public class ShootReconciler implements Reconciler<Shoot> {
         this.statusWriter = new StatusWriter(settings.serverSideApply(), ownWrites);
         this.settings = settings;
         this.metrics = metrics;
-        this.alongsideGardenlet = new AlongsideGardenlet(gardenActions, events, metrics, settings);
+        this.alongsideGardenlet = new AlongsideGardenlet(gardenActions, events, metrics, settings, shootClusterChanges::propagateEvent);
     }
 
     /**

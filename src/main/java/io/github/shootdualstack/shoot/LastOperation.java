@@ -7,6 +7,7 @@ public class LastOperation extends OpenObject {
     public static final String STATE_PROCESSING = "Processing";
     public static final String STATE_SUCCEEDED = "Succeeded";
     public static final String STATE_ERROR = "Error";
+    public static final String STATE_FAILED = "Failed";
 
     private String type;
     private String state;

@@ -11,6 +11,7 @@ public class ShootSpec extends OpenObject {
     private Maintenance maintenance;
     private Hibernation hibernation;
     private Provider provider;
+    private String seedName;
 
     public Networking getNetworking() { return networking; }
     public void setNetworking(Networking networking) { this.networking = networking; }
@@ -20,4 +21,7 @@ public class ShootSpec extends OpenObject {
     public void setHibernation(Hibernation hibernation) { this.hibernation = hibernation; }
     public Provider getProvider() { return provider; }
     public void setProvider(Provider provider) { this.provider = provider; }
+    /** The seed Gardener scheduled the Shoot on; {@code null} before it is. */
+    public String getSeedName() { return seedName; }
+    public void setSeedName(String seedName) { this.seedName = seedName; }
 }

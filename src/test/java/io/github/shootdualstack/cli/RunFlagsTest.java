@@ -31,6 +31,10 @@ class RunFlagsTest {
             "--shoot-access=kubeconfig       | --shoot-access \"kubeconfig\" must be auto, secret or adminkubeconfig",
             "--shoot-access=ADMIN            | --shoot-access \"ADMIN\" must be auto, secret or adminkubeconfig",
             "--migrator=operator             | --migrator \"operator\" must be auto, engine or gardenlet",
+            "--max-rolling=-1                | --max-rolling -1 and --max-rolling-per-seed 0 must be 0 (no limit) or more",
+            "--max-rolling-per-seed=-2       | --max-rolling 0 and --max-rolling-per-seed -2 must be 0 (no limit) or more",
+            "--wave-selector=wave in (1 2)   | --wave-selector: label selector 'wave in (1 2)' has a value that is not one",
+            "--wave-selector=a;b             | --wave-selector: label selector 'a;b' is not valid at 'a;b'",
     })
     void impossibleValue_refusedAtStart_namingTheFlag(String flag, String message) {
         StringWriter err = new StringWriter();

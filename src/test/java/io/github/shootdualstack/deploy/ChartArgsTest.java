@@ -23,7 +23,14 @@ class ChartArgsTest {
                 logFormat: json
                 recheckInterval: 10s
                 """, ChartShardsTest.THREE_SHARDS, "shootAccess: adminkubeconfig\n", "shootAccess: secret\n",
-                "migrator: gardenlet\n", "migrator: engine\n")) {
+                "migrator: gardenlet\n", "migrator: engine\n", """
+                migrator: gardenlet
+                rollout:
+                  maxRolling: 50
+                  maxRollingPerSeed: 5
+                  pause: true
+                  waveSelector: rollout-wave in (1,2)
+                """)) {
             for (Deployment deployment : Manifests.of(HelmChart.template(values)).all(Deployment.class)) {
                 Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
                 List<String> args = new ArrayList<>(container.getArgs() == null ? List.of() : container.getArgs());
@@ -46,5 +53,22 @@ class ChartArgsTest {
         assertThat(container.getArgs()).contains("--migrator=gardenlet").doesNotContain("--migrator=auto");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template("migrator: operator\n"))
                 .hasMessageContaining("migrator");
+    }
+
+    @Test
+    void rollout_passedAsItsFlags_negativeLimitsRefusedByTheSchema() {
+        Container container = Manifests.of(HelmChart.template("""
+                rollout:
+                  maxRolling: 50
+                  pause: true
+                  waveSelector: rollout-wave=1
+                """)).all(Deployment.class).get(0).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        assertThat(container.getArgs()).contains("--max-rolling=50", "--max-rolling-per-seed=0", "--pause",
+                "--wave-selector=rollout-wave=1");
+        assertThat(Manifests.of(HelmChart.template("")).all(Deployment.class).get(0).getSpec().getTemplate().getSpec()
+                .getContainers().get(0).getArgs()).doesNotContain("--pause").noneMatch(arg -> arg.startsWith("--wave-selector"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HelmChart.template("rollout:\n  maxRolling: -1\n"))
+                .hasMessageContaining("maxRolling");
     }
 }

@@ -285,6 +285,8 @@ class HelmChartTest {
                 "--log-format=plain",
                 "--shoot-access=auto",
                 "--migrator=auto",
+                "--max-rolling=0",
+                "--max-rolling-per-seed=0",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
         assertThat(operator(defaults).getEnv()).filteredOn(env -> env.getName().equals("JAVA_TOOL_OPTIONS"))
@@ -306,6 +308,8 @@ class HelmChartTest {
                 "--log-format=json",
                 "--shoot-access=auto",
                 "--migrator=auto",
+                "--max-rolling=0",
+                "--max-rolling-per-seed=0",
                 "--leader-election",
                 "--leader-election-name=shoot-dualstack-operator");
     }

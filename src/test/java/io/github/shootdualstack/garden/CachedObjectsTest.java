@@ -47,7 +47,8 @@ class CachedObjectsTest {
         assertThat(kept.at("/metadata/managedFields").isMissingNode() || kept.at("/metadata/managedFields").isEmpty()).isTrue();
         assertThat(fieldNames(kept.at("/metadata/annotations"))).containsExactly(ExtensionKind.OPERATION_ANNOTATION);
         assertThat(kept.at("/metadata/labels").isMissingNode() || kept.at("/metadata/labels").isEmpty()).isTrue();
-        assertThat(fieldNames(kept.at("/spec"))).containsExactlyInAnyOrder("networking", "maintenance", "hibernation", "provider");
+        assertThat(fieldNames(kept.at("/spec"))).containsExactlyInAnyOrder("networking", "maintenance", "hibernation", "provider",
+                "seedName");
         assertThat(fieldNames(kept.at("/spec/provider"))).containsExactly("workers");
         assertThat(fieldNames(kept.at("/spec/provider/workers/0"))).as("the pools gardenlet is asked to roll").containsExactly("name");
         assertThat(fieldNames(kept.at("/spec/networking/providerConfig"))).containsExactly("overlay");
@@ -61,6 +62,22 @@ class CachedObjectsTest {
         int cachedBytes = Serialization.asJson(cached).length();
         System.out.printf("A production Shoot as served: %d bytes of JSON; as cached: %d bytes%n", fullBytes, cachedBytes);
         assertThat(cachedBytes).as("cached bytes").isLessThan(fullBytes / 5);
+    }
+
+    @Test
+    void cachedShoot_keepsThePause_andOfTheLabelsOnlyThoseAWaveIsSelectedBy() throws IOException {
+        Shoot full = asServedByARealApiServer(Resources.text(MANIFEST));
+        full.getMetadata().getAnnotations().put(io.github.shootdualstack.migration.Orchestration.PAUSE_ANNOTATION, "true");
+        full.getMetadata().setLabels(new java.util.HashMap<>(java.util.Map.of("rollout-wave", "2", "team", "payments")));
+
+        JsonNode withoutWave = JSON.valueToTree(CachedObjects.shoot(full));
+        JsonNode withWave = JSON.valueToTree(CachedObjects.shoot(full, java.util.Set.of("rollout-wave", "absent")));
+
+        assertThat(fieldNames(withoutWave.at("/metadata/annotations")))
+                .containsExactly(io.github.shootdualstack.migration.Orchestration.PAUSE_ANNOTATION);
+        assertThat(withoutWave.at("/metadata/labels").isMissingNode() || withoutWave.at("/metadata/labels").isEmpty()).isTrue();
+        assertThat(fieldNames(withWave.at("/metadata/labels"))).containsExactly("rollout-wave");
+        assertThat(withWave.at("/spec/seedName").asText()).as("what a limit per seed counts").isEqualTo("aws-eu1");
     }
 
     @Test

@@ -28,8 +28,8 @@ class OrchestrationTest {
 
     private static final Orchestration.Settings SETTINGS = new Orchestration.Settings(Duration.ofSeconds(30), Duration.ofMinutes(5));
     /** Inside the window 22:00-23:00 UTC. */
-    private static final Instant IN_WINDOW = Instant.parse("2026-12-06T22:10:00Z");
-    private static final Instant OUT_OF_WINDOW = Instant.parse("2026-12-06T12:00:00Z");
+    static final Instant IN_WINDOW = Instant.parse("2026-12-06T22:10:00Z");
+    static final Instant OUT_OF_WINDOW = Instant.parse("2026-12-06T12:00:00Z");
 
     @Test
     void notMigrating_noTrigger_noRecheck() {
@@ -213,7 +213,7 @@ class OrchestrationTest {
         return Orchestration.decide(new Orchestration.Input(shoot, now, SETTINGS, memory));
     }
 
-    private static Shoot shoot(Condition... constraints) {
+    static Shoot shoot(Condition... constraints) {
         Shoot shoot = new Shoot();
         ObjectMeta metadata = new ObjectMeta();
         metadata.setNamespace("garden-dev");
@@ -249,11 +249,11 @@ class OrchestrationTest {
         return worker;
     }
 
-    private static Condition nodes(String status) {
+    static Condition nodes(String status) {
         return condition(Conditions.NODES_TYPE, status);
     }
 
-    private static Condition dns(String status) {
+    static Condition dns(String status) {
         return condition(Conditions.DNS_TYPE, status);
     }
 
