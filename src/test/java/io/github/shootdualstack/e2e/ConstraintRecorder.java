@@ -34,15 +34,20 @@ final class ConstraintRecorder implements AutoCloseable {
 
     private synchronized void record(Shoot shoot) {
         resourceVersions.add(shoot.getMetadata().getResourceVersion());
+        String state = stateOf(shoot);
+        if (states.isEmpty() || !Objects.equals(states.get(states.size() - 1), state)) {
+            states.add(state);
+        }
+    }
+
+    /** The operator's two constraints on the Shoot, as "type=status/reason" joined by ", "; "none" without. */
+    static String stateOf(Shoot shoot) {
         List<Condition> constraints = shoot.getStatus() == null || shoot.getStatus().getConstraints() == null
                 ? List.of() : shoot.getStatus().getConstraints();
         List<String> ours = constraints.stream()
                 .filter(c -> c.getType().equals(Conditions.NODES_TYPE) || c.getType().equals(Conditions.DNS_TYPE))
                 .map(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason()).toList();
-        String state = ours.isEmpty() ? "none" : String.join(", ", ours);
-        if (states.isEmpty() || !Objects.equals(states.get(states.size() - 1), state)) {
-            states.add(state);
-        }
+        return ours.isEmpty() ? "none" : String.join(", ", ours);
     }
 
     /** How many versions of the Shoot the watch has seen: a write that changed nothing makes none. */

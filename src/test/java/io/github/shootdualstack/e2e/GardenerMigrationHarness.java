@@ -71,9 +71,19 @@ final class GardenerMigrationHarness implements AutoCloseable {
 
     /** Shoot garden-local/{name} with its one worker pool {@value #POOL} of two nodes. */
     GardenerMigrationHarness(String name) {
+        this(name, List.of(POOL));
+    }
+
+    /**
+     * Shoot garden-local/{name} with these worker pools of two nodes each: the example's pool {@value #POOL}
+     * first, the others copies of it by another name.
+     */
+    GardenerMigrationHarness(String name, List<String> pools) {
         this.garden = GardenerGarden.shared();
         garden.installSeedCrds();
-        this.landscape = LocalLandscape.builder().project("local").shoot(name).pool(POOL, 2).build();
+        LocalLandscape.Builder builder = LocalLandscape.builder().project("local").shoot(name);
+        pools.forEach(pool -> builder.pool(pool, 2));
+        this.landscape = builder.build();
         TestCa clientCa = TestCa.create(name + ".ca-client");
         this.shootServer = RealApiServers.started("gardener-shoot-" + name, List.of(LocalNetworks.SERVICES_V4,
                 LocalNetworks.ipv6For(landscape.technicalNamespace()).services().toString()), clientCa.certificatePem());
@@ -88,7 +98,7 @@ final class GardenerMigrationHarness implements AutoCloseable {
             warnings.addAppender(warningLog);
             warnings.setLevel(Level.DEBUG);
             warnings.setAdditive(false); // collected here, printed by the test
-            Shoot shoot = createdAsGardenletLeavesIt(name);
+            Shoot shoot = createdAsGardenletLeavesIt(name, pools);
             garden.prepareShootAccess(name, clientCa, shootServer.servingCaPem(), shootServer.url());
             this.local = LocalProvider.adopt(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                     ShootClusterSimulator.Config.immediate(), List.of(landscape), List.of(shoot),
@@ -125,11 +135,18 @@ final class GardenerMigrationHarness implements AutoCloseable {
         networking.setProviderConfig(providerConfig);
     }
 
-    private Shoot createdAsGardenletLeavesIt(String name) {
+    private Shoot createdAsGardenletLeavesIt(String name, List<String> pools) {
         garden.createExampleShoot(name);
         Shoot edited = shoot().edit(shoot -> {
             shoot.getMetadata().getLabels().put(WORLD_LABEL, name);
             localNetworking(shoot);
+            var example = shoot.getSpec().getProvider().getWorkers().get(0);
+            for (String pool : pools.subList(1, pools.size())) {
+                var copy = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                        io.fabric8.kubernetes.client.utils.Serialization.asJson(example), example.getClass());
+                copy.setName(pool);
+                shoot.getSpec().getProvider().getWorkers().add(copy);
+            }
             return shoot;
         });
         long generation = edited.getMetadata().getGeneration();
@@ -158,7 +175,15 @@ final class GardenerMigrationHarness implements AutoCloseable {
     }
 
     void startOperator(boolean serverSideApply) {
-        operator = new ShootOperator(garden.client().getConfiguration(), settings(serverSideApply)).start();
+        startOperator(settings(serverSideApply));
+    }
+
+    void startOperator(OperatorSettings settings) {
+        operator = new ShootOperator(garden.client().getConfiguration(), settings).start();
+    }
+
+    ShootOperator operator() {
+        return operator;
     }
 
     /** Versions of the Shoot seen since this world began (its creation and preparation included). */
