@@ -1,0 +1,127 @@
+package io.github.shootdualstack.e2e;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.github.shootdualstack.local.ExtensionsConfig;
+import io.github.shootdualstack.local.GardenletStandIn;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.local.LocalLandscape;
+import io.github.shootdualstack.local.LocalProvider;
+import io.github.shootdualstack.local.ShootClusterSimulator;
+import io.github.shootdualstack.migration.Migrator;
+import io.github.shootdualstack.migration.Orchestration;
+import io.github.shootdualstack.operator.OperatorSettings;
+import io.github.shootdualstack.operator.RolloutPolicy;
+import io.github.shootdualstack.operator.ShootOperator;
+import io.github.shootdualstack.shoot.Shoot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A local garden of many small Shoots (two pools of one node each, projects {@code w0}, {@code w1}, …)
+ * beside the gardenlet v1.138.0 stand-in, and a watch on all of them that keeps the most Shoots ever seen
+ * rolling nodes at once. One watch sees every change in order, so the count at each change is exact.
+ */
+final class LandscapeWorld implements AutoCloseable {
+
+    final LocalApiServer garden = LocalApiServer.start();
+    final List<LocalLandscape> landscapes;
+    final LocalProvider local;
+    final GardenletStandIn gardenlet;
+    private final SharedIndexInformer<Shoot> watch;
+    private final AtomicInteger maxRolling = new AtomicInteger();
+    private ShootOperator operator;
+
+    LandscapeWorld(int shoots) {
+        landscapes = IntStream.range(0, shoots).mapToObj(i -> LocalLandscape.builder().project("w" + i).shoot("prod")
+                .pool("pool-a", 1).pool("pool-b", 1).build()).toList();
+        local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
+                ShootClusterSimulator.Config.immediate(), landscapes);
+        gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        watch = garden.client().resources(Shoot.class).inAnyNamespace().runnableInformer(0);
+        watch.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Shoot shoot) {
+                count();
+            }
+
+            @Override
+            public void onUpdate(Shoot old, Shoot now) {
+                count();
+            }
+
+            @Override
+            public void onDelete(Shoot shoot, boolean finalStateUnknown) {
+                count();
+            }
+        });
+        watch.run();
+    }
+
+    private void count() {
+        int rolling = (int) watch.getStore().list().stream()
+                .filter(shoot -> Orchestration.rollingNodes(shoot) && Orchestration.migrating(shoot)).count();
+        maxRolling.accumulateAndGet(rolling, Math::max);
+    }
+
+    int maxRolling() {
+        return maxRolling.get();
+    }
+
+    KubernetesClient client() {
+        return garden.client();
+    }
+
+    ShootOperator startOperator(RolloutPolicy policy) {
+        LocalLandscape first = landscapes.get(0);
+        Shoot shoot = shoot(first);
+        operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
+                .withMigration(MigrationHarness.FAST).withMigrator(Migrator.GARDENLET)
+                .withClock(GardenletTriggers.insideTheWindowOf(shoot.getSpec().getMaintenance()))
+                .withRollout(policy)).start();
+        return operator;
+    }
+
+    Shoot shoot(LocalLandscape landscape) {
+        return garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName()).get();
+    }
+
+    /** The user's edit on each Shoot: {@code ipFamilies} [IPv4, IPv6]. */
+    void requestDualStack(List<LocalLandscape> which) {
+        which.forEach(landscape -> new UserShoot(garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace())
+                .withName(landscape.shootName())).requestDualStack());
+    }
+
+    /** Whether gardenlet has taken the Shoot to the end: its dual-stack reconcile done and no constraint left. */
+    boolean migrated(LocalLandscape landscape) {
+        Shoot shoot = shoot(landscape);
+        return shoot.getStatus() != null && !Orchestration.migrating(shoot) && GardenletStandIn.upToDate(shoot)
+                && shoot.getStatus().getNetworking() != null && shoot.getStatus().getNetworking().getPods() != null
+                && shoot.getStatus().getNetworking().getPods().size() == 2;
+    }
+
+    void awaitMigrated(List<LocalLandscape> which, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(200)).until(() -> which.stream().allMatch(this::migrated));
+    }
+
+    List<LocalLandscape> all() {
+        return new ArrayList<>(landscapes);
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+        if (operator != null) {
+            operator.close();
+        }
+        local.close();
+        garden.close();
+    }
+}
