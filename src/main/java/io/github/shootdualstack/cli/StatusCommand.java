@@ -2,6 +2,7 @@ package io.github.shootdualstack.cli;
 
 import io.github.shootdualstack.garden.GardenKind;
 import io.github.shootdualstack.migration.Migrator;
+import io.github.shootdualstack.migration.Orchestration;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.github.shootdualstack.shoot.Shoot;
@@ -41,6 +42,7 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
             List<Shoot> shoots = selected.read(client, command);
             boolean one = selected.one();
             List<MigrationStatus> statuses = new java.util.ArrayList<>();
+            List<Shoot> gardenlets = new java.util.ArrayList<>();
             Boolean[] gardenerApiServer = {null};
             for (Shoot shoot : shoots) {
                 // one Shoot's events are read: where the typed API keeps no record, they are the timeline
@@ -55,16 +57,23 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
                         migrator = Migrator.of(shoot, gardenerApiServer[0]);
                     }
                     statuses.add(MigrationStatus.of(shoot, events, clock.instant(), migrator));
+                    if (migrator == Migrator.GARDENLET) {
+                        gardenlets.add(shoot);
+                    }
                 }
             }
             PrintWriter out = command.getOut();
+            LandscapeSummary landscape = one ? null : landscape(client, gardenlets);
             if (selected.output == SelectedShoots.Output.JSON) {
-                out.println(Json.pretty(new Statuses(statuses)));
+                out.println(Json.pretty(new Statuses(statuses, landscape)));
             } else if (one) {
                 out.print(statuses.isEmpty() ? "Shoot " + shoots.get(0).getMetadata().getNamespace() + "/"
                         + shoots.get(0).getMetadata().getName() + " has no dual-stack migration.\n" : details(statuses.get(0)));
             } else {
                 out.print(table(statuses));
+                if (landscape != null) {
+                    out.print("\n" + landscape.text());
+                }
             }
             out.flush();
             return 0;
@@ -72,26 +81,46 @@ final class StatusCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     /** What {@code --output json} prints. */
-    record Statuses(List<MigrationStatus> shoots) {
+    record Statuses(List<MigrationStatus> shoots, LandscapeSummary gardenlet) {
     }
 
-    /** The Shoot's events: those of its namespace filed under it, read in pages. */
+    /** The Shoot's events: those of its namespace filed under it. */
     private static List<Event> events(KubernetesClient client, Shoot shoot) {
+        return events(client, shoot.getMetadata().getNamespace()).stream()
+                .filter(event -> event.getInvolvedObject() != null && "Shoot".equals(event.getInvolvedObject().getKind())
+                        && shoot.getMetadata().getName().equals(event.getInvolvedObject().getName())
+                        // not the events of an earlier Shoot of the same name
+                        && (event.getInvolvedObject().getUid() == null || shoot.getMetadata().getUid() == null
+                        || shoot.getMetadata().getUid().equals(event.getInvolvedObject().getUid())))
+                .toList();
+    }
+
+    /** A namespace's events, read in pages. */
+    private static List<Event> events(KubernetesClient client, String namespace) {
         List<Event> events = new java.util.ArrayList<>();
         String next = null;
         do {
-            var page = client.v1().events().inNamespace(shoot.getMetadata().getNamespace())
+            var page = client.v1().events().inNamespace(namespace)
                     .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(500L).withContinue(next).build());
-            page.getItems().stream()
-                    .filter(event -> event.getInvolvedObject() != null && "Shoot".equals(event.getInvolvedObject().getKind())
-                            && shoot.getMetadata().getName().equals(event.getInvolvedObject().getName())
-                            // not the events of an earlier Shoot of the same name
-                            && (event.getInvolvedObject().getUid() == null || shoot.getMetadata().getUid() == null
-                            || shoot.getMetadata().getUid().equals(event.getInvolvedObject().getUid())))
-                    .forEach(events::add);
+            events.addAll(page.getItems());
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
         return events;
+    }
+
+    /**
+     * The Shoots gardenlet migrates, as a landscape; {@code null} when there are none. Only the namespaces of Shoots whose
+     * nodes wait to be rolled have their events read: whether the operator queued them for a roll slot.
+     */
+    private static LandscapeSummary landscape(KubernetesClient client, List<Shoot> gardenlets) {
+        if (gardenlets.isEmpty()) {
+            return null;
+        }
+        List<Event> events = gardenlets.stream()
+                .filter(shoot -> Orchestration.migrating(shoot) && !Orchestration.rollingNodes(shoot))
+                .map(shoot -> shoot.getMetadata().getNamespace()).distinct()
+                .flatMap(namespace -> events(client, namespace).stream()).toList();
+        return LandscapeSummary.of(gardenlets, events);
     }
 
     static String table(List<MigrationStatus> statuses) {

@@ -26,6 +26,8 @@ public final class Orchestration {
     public static final String ROLLOUT_WORKERS = "rollout-workers";
     public static final String ROLLOUT_REQUESTED = "DualStackRolloutRequested";
     public static final String RECONCILE_REQUESTED = "DualStackReconcileRequested";
+    /** A Shoot whose roll waits for a slot under the installation's limits: said once per wait. */
+    public static final String ROLLOUT_QUEUED = "DualStackRolloutQueued";
 
     /** Where a Shoot gardenlet migrates stands, as its constraints tell it; each phase asks for one kind of trigger. */
     public enum Phase {

@@ -1,6 +1,7 @@
 package io.github.shootdualstack.operator;
 
 import io.github.shootdualstack.garden.GardenActions;
+import io.github.shootdualstack.migration.Decision;
 import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.shoot.Shoot;
@@ -33,6 +34,8 @@ final class AlongsideGardenlet {
     private final RollSlots slots;
     private final Consumer<ResourceID> wake;
     private final Map<String, Orchestration.Memory> memories = new ConcurrentHashMap<>();
+    // the Shoots told that they wait for a roll slot, until they get one or stop asking: said once per wait
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     /** @param wake reconciles a Shoot soon: one a roll slot was freed for */
     AlongsideGardenlet(GardenActions gardenActions, EventRecorder events, OperatorMetrics metrics, OperatorSettings settings,
@@ -60,10 +63,16 @@ final class AlongsideGardenlet {
             if (wanted != null) {
                 // woken when a slot is freed for it; the timer only in case a freed slot went unnoticed
                 decision = decision.heldByLimit(wanted, settings.migration().maxBackoff(), memory);
+                if (queued.add(key)) {
+                    events.record(shoot, Decision.Event.normal(Orchestration.ROLLOUT_QUEUED, "Shoot " + key + ": waits for " + wanted
+                            + " before gardenlet is asked to roll its nodes"));
+                }
             } else {
                 slotTaken = true;
+                queued.remove(key);
             }
         } else {
+            queued.remove(key);
             wakeAll(decision.phase() == null ? slots.forget(key) : slots.observe(seen(shoot, key)));
         }
         metrics.landscape(key, decision.phase(), decision.hold());
@@ -96,12 +105,14 @@ final class AlongsideGardenlet {
 
     void forget(String key) {
         memories.remove(key);
+        queued.remove(key);
         metrics.landscape(key, null, null);
         wakeAll(slots.forget(key));
     }
 
     void retainOnly(Set<String> present) {
         memories.keySet().retainAll(present);
+        queued.retainAll(present);
         slots.retainOnly(present);
     }
 

@@ -40,11 +40,16 @@ final class LandscapeWorld implements AutoCloseable {
     private ShootOperator operator;
 
     LandscapeWorld(int shoots) {
+        this(shoots, true);
+    }
+
+    /** @param gardenlet whether the gardenlet stand-in runs; without it nothing takes a trigger up */
+    LandscapeWorld(int shoots, boolean gardenlet) {
         landscapes = IntStream.range(0, shoots).mapToObj(i -> LocalLandscape.builder().project("w" + i).shoot("prod")
                 .pool("pool-a", 1).pool("pool-b", 1).build()).toList();
         local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                 ShootClusterSimulator.Config.immediate(), landscapes);
-        gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        this.gardenlet = gardenlet ? local.startGardenlet(GardenletStandIn.Config.triggeredOnly()) : null;
         watch = garden.client().resources(Shoot.class).inAnyNamespace().runnableInformer(0);
         watch.addEventHandler(new ResourceEventHandler<>() {
             @Override
@@ -87,6 +92,26 @@ final class LandscapeWorld implements AutoCloseable {
                 .withClock(GardenletTriggers.insideTheWindowOf(shoot.getSpec().getMaintenance()))
                 .withRollout(policy)).start();
         return operator;
+    }
+
+    /** The Shoot as a v1.138.0 gardenlet leaves it after the reconcile of the user's edit: nodes constraint Progressing. */
+    void nodesProgressing(LocalLandscape landscape) {
+        garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName()).editStatus(shoot -> {
+            io.github.shootdualstack.shoot.ShootStatus status = shoot.getStatus();
+            status.setObservedGeneration(shoot.getMetadata().getGeneration());
+            io.github.shootdualstack.shoot.LastOperation last = new io.github.shootdualstack.shoot.LastOperation();
+            last.setType(io.github.shootdualstack.shoot.LastOperation.TYPE_RECONCILE);
+            last.setState(io.github.shootdualstack.shoot.LastOperation.STATE_SUCCEEDED);
+            status.setLastOperation(last);
+            io.github.shootdualstack.shoot.GardenerInfo gardener = new io.github.shootdualstack.shoot.GardenerInfo();
+            gardener.setVersion(GardenletStandIn.VERSION);
+            status.setGardener(gardener);
+            io.github.shootdualstack.shoot.Condition nodes = new io.github.shootdualstack.shoot.Condition(
+                    io.github.shootdualstack.migration.Conditions.NODES_TYPE, io.github.shootdualstack.shoot.Condition.PROGRESSING,
+                    io.github.shootdualstack.migration.Conditions.NODES_NOT_MIGRATED, "Migrating node pod CIDRs to match target network stack.");
+            status.setConstraints(List.of(nodes));
+            return shoot;
+        });
     }
 
     Shoot shoot(LocalLandscape landscape) {

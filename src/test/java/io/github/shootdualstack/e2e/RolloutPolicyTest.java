@@ -106,6 +106,30 @@ class RolloutPolicyTest {
         assertThat(world.local.simulator(outside).nodeReplacements()).as("its pools rolled once").isEqualTo(outside.nodeCount());
     }
 
+    @Test
+    void status_showsTheLandscape_rollingAndWaitingForASlot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // no gardenlet: the roll asked for is never taken up, so the others keep waiting for the one slot
+        world = new LandscapeWorld(3, false);
+        world.requestDualStack(world.all());
+        world.landscapes.forEach(world::nodesProgressing);
+        ShootOperator operator = world.startOperator(new RolloutPolicy(1, 0, false, null));
+        await().atMost(MigrationHarness.TIMEOUT).until(() -> operator.metrics().scrape().contains("shoot_dualstack_rollouts_waiting 2.0"));
+        java.nio.file.Path kubeconfig = dir.resolve("garden.kubeconfig");
+        java.nio.file.Files.writeString(kubeconfig, io.github.shootdualstack.local.Kubeconfigs.forServer("garden",
+                world.client().getConfiguration().getMasterUrl()));
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        int exit = io.github.shootdualstack.cli.Main.commandLine().setOut(new java.io.PrintWriter(out))
+                .execute("status", "--kubeconfig", kubeconfig.toString());
+
+        assertThat(exit).isZero();
+        System.out.println(out);
+        assertThat(out.toString()).containsPattern("migrating +3\n").containsPattern("rolling nodes +1\n")
+                .containsPattern("waiting for a roll slot +2\n");
+        assertThat(operator.metrics().scrape()).contains("shoot_dualstack_rollouts_running 1.0")
+                .contains("shoot_dualstack_gardenlet_held_shoots{hold=\"LIMIT\"} 2.0");
+    }
+
     private LocalLandscape landscapeOf(Shoot shoot) {
         return world.landscapes.stream().filter(l -> l.projectNamespace().equals(shoot.getMetadata().getNamespace())).findFirst().orElseThrow();
     }
