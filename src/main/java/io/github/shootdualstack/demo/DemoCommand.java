@@ -12,6 +12,8 @@ import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.local.LocalProvider;
 import io.github.shootdualstack.local.ShootClusterSimulator;
 import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.local.GardenletStandIn;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.operator.OperatorSettings;
 import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shoot.MigrationRecord;
@@ -69,6 +71,10 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    @Option(names = "--gardenlet", description = "Beside a stand-in of gardenlet v1.138.0, which migrates the Shoot itself: the operator"
+            + " only asks it for the node roll and the reconciles the migration guide leaves to people.")
+    boolean gardenlet;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -108,6 +114,7 @@ final class DemoCommand implements Callable<Integer> {
                      new ShootClusterSimulator.Config(speed.machineDelay, speed.machineDelay), List.of(landscape));
              ShootOperator operator = new ShootOperator(garden.client().getConfiguration(), OperatorSettings.defaults()
                      .withMigration(new Migration.Settings(speed.recheck, Duration.ofSeconds(5), 50))
+                     .withMigrator(gardenlet ? Migrator.GARDENLET : null)
                      // the embedded shoot server's certificate is self-signed: a development setting, never a default
                      .withAllowInsecureShootConnections(true));
              DemoTimeline timeline = new DemoTimeline(out, garden.client(), local.shootClient(landscape), landscape)) {
@@ -119,6 +126,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println("\n$ shoot-dualstack-operator plan --allow-insecure-shoot-connections");
             show(out, kubeconfig, "plan", "--allow-insecure-shoot-connections");
             out.println();
+            if (gardenlet) {
+                return besideGardenlet(local, landscape, shoot, operator, timeline);
+            }
             timeline.note("you", "set spec.networking.ipFamilies to [IPv4, IPv6]");
             shoot.edit(s -> {
                 s.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
@@ -144,6 +154,28 @@ final class DemoCommand implements Callable<Integer> {
         } finally {
             Files.deleteIfExists(kubeconfig);
         }
+    }
+
+    /**
+     * The Shoot migrated by the gardenlet stand-in: the user edits the families and, as the demo does not wait for
+     * the Shoot's maintenance window, asks for the migration at once; the operator does the rest.
+     */
+    private int besideGardenlet(LocalProvider local, LocalLandscape landscape,
+                                io.fabric8.kubernetes.client.dsl.Resource<Shoot> shoot, ShootOperator operator, DemoTimeline timeline)
+            throws InterruptedException {
+        GardenletStandIn gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        timeline.note("you", "set spec.networking.ipFamilies to [IPv4, IPv6], and annotate the Shoot "
+                + Migration.REQUEST_ANNOTATION + "=" + Migration.REQUEST_MIGRATE_NOW + " (not waiting for its maintenance window)");
+        shoot.edit(s -> {
+            s.getSpec().getNetworking().setIpFamilies(List.of("IPv4", "IPv6"));
+            s.getMetadata().getAnnotations().put(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW);
+            return s;
+        });
+        if (!timeline.awaitEnded(timeout)) {
+            return timeline.gaveUp(timeout);
+        }
+        timeline.summaryBesideGardenlet(local.simulator(landscape).coreDnsRollouts(), gardenlet.reconciles(), operator.metrics());
+        return 0;
     }
 
     /** Runs a read-only command of the operator's against the embedded garden, as a user would: with a kubeconfig. */

@@ -17,6 +17,8 @@ import io.github.shootdualstack.shoot.Shoot;
 import io.micrometer.core.instrument.Counter;
 
 import java.io.PrintStream;
+import io.github.shootdualstack.migration.Orchestration;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +41,8 @@ final class DemoTimeline implements AutoCloseable {
     private String description = "";
     private String step;
     private boolean completed;
+    // beside gardenlet, which keeps no record: the Shoot reconciled at its generation, dual-stack, no constraint left
+    private boolean ended;
     private boolean closed;
 
     DemoTimeline(PrintStream out, KubernetesClient garden, KubernetesClient shootCluster, LocalLandscape landscape) {
@@ -70,6 +74,15 @@ final class DemoTimeline implements AutoCloseable {
         return completed;
     }
 
+    /** Beside gardenlet: until gardenlet has taken the Shoot to dual-stack and removed its constraints. */
+    synchronized boolean awaitEnded(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended && System.nanoTime() < deadline) {
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        return ended;
+    }
+
     int gaveUp(Duration timeout) {
         out.printf("%nThe migration did not complete within %s; the Shoot's status.lastOperation says: %s%n", timeout, description);
         return 1;
@@ -88,6 +101,12 @@ final class DemoTimeline implements AutoCloseable {
         if (last != null && last.getDescription() != null && !last.getDescription().equals(description)) {
             description = last.getDescription();
             line("status", last.getState() + " " + last.getProgress() + "%: " + description);
+        }
+        var networking = shoot.getStatus().getNetworking();
+        if (now.isEmpty() && last != null && "Succeeded".equals(last.getState()) && networking != null && networking.getPods() != null
+                && networking.getPods().size() == 2 && Objects.equals(shoot.getMetadata().getGeneration(), shoot.getStatus().getObservedGeneration())) {
+            ended = true;
+            notifyAll();
         }
         MigrationRecord record = shoot.getStatus().getDualStackMigration();
         if (record != null && !Objects.equals(record.getStep(), step)) {
@@ -123,6 +142,30 @@ final class DemoTimeline implements AutoCloseable {
                 dns.getSpec().getIpFamilyPolicy(), String.join(", ", dns.getSpec().getClusterIPs()));
         out.printf("  still to roll    %d pods with one address; single-stack Services: %s%n",
                 record.getSingleAddressPods(), String.join(", ", record.getSingleStackServices()));
+        out.printf("  operator         %s%n", requests(metrics));
+    }
+
+    /** Beside gardenlet: what gardenlet did, and what the operator asked of it. */
+    synchronized void summaryBesideGardenlet(int coreDnsRollouts, int gardenletReconciles, OperatorMetrics metrics) {
+        close();
+        out.printf("%nSummary%n");
+        out.printf("  Shoot %s/%s migrated to [IPv4, IPv6] by gardenlet in %.1f s, with no step by hand after the edit%n",
+                landscape.projectNamespace(), landscape.shootName(), seconds());
+        List<Node> nodes = shootCluster.nodes().list().getItems();
+        long dual = nodes.stream().filter(n -> Addresses.dualStack(n.getSpec().getPodCIDRs())).count();
+        out.printf("  nodes            %d of %d have IPv4 and IPv6 pod CIDRs%n", dual, nodes.size());
+        out.printf("  CoreDNS          restarted %d time(s)%n", coreDnsRollouts);
+        Service dns = shootCluster.services().inNamespace("kube-system").withName("kube-dns").get();
+        out.printf("  kube-dns         %s, cluster IPs %s%n", dns.getSpec().getIpFamilyPolicy(), String.join(", ", dns.getSpec().getClusterIPs()));
+        out.printf("  gardenlet        %d reconciles%n", gardenletReconciles);
+        List<String> triggers = new ArrayList<>();
+        for (Orchestration.Phase phase : Orchestration.Phase.values()) {
+            Counter counter = metrics.registry().find(OperatorMetrics.PREFIX + "gardenlet_triggers").tag("phase", phase.name()).counter();
+            if (counter != null && counter.count() > 0) {
+                triggers.add(String.format("%s %.0f", phase.name(), counter.count()));
+            }
+        }
+        out.printf("  asked of it      %s (node rolls and reconciles, by phase)%n", String.join(", ", triggers));
         out.printf("  operator         %s%n", requests(metrics));
     }
 

@@ -49,6 +49,32 @@ class DemoCommandTest {
         assertThat(output.stripTrailing()).endsWith("still single-stack until changed: default/kubernetes, app/web, app/api");
     }
 
+    @Test
+    void demoBesideGardenlet_theStandInMigrates_theOperatorAsksForTheRollAndTheReconciles() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int exitCode;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exitCode = DemoMain.commandLine().execute("demo", "--gardenlet", "--speed", "fast", "--pools", "2", "--nodes", "2");
+        } finally {
+            System.setOut(original);
+        }
+        String output = captured.toString(StandardCharsets.UTF_8);
+
+        assertThat(exitCode).as(output).isZero();
+        assertThat(output)
+                .contains("you         set spec.networking.ipFamilies to [IPv4, IPv6], and annotate the Shoot shootdualstack.io/operation=migrate-now")
+                .doesNotContain("you         annotate the Shoot with gardener.cloud/operation")
+                .contains("event       Normal DualStackRolloutRequested: Shoot garden-dev/demo: asked gardenlet to roll the nodes of worker pools pool-a, pool-b")
+                .contains("constraints DualStackNodesMigrationReady=True (NodesMigrated")
+                .contains("constraints DNSServiceMigrationReady=True (DNSServiceMigration")
+                .contains("nodes            4 of 4 have IPv4 and IPv6 pod CIDRs")
+                .contains("CoreDNS          restarted 1 time(s)")
+                .containsPattern("asked of it      ROLL_NODES 1, NODES_MIGRATED 1, DNS [12] ")
+                .containsPattern("kube-dns         PreferDualStack, cluster IPs 100\\.64\\.0\\.10, fd02:[0-9a-f]+::a");
+    }
+
     @ParameterizedTest(name = "demo {0}")
     @CsvSource(delimiter = '|', value = {
             "--pools=0        | --pools 0 must be between 1 and 26",
