@@ -53,6 +53,29 @@ class AlongsideGardenletTest {
     }
 
     @Test
+    void inAutoMode_aShootOfAnOlderGardenlet_isMigratedByTheEngine_withNoTriggerOfGardenlets() {
+        // gardenlet v1.110.0 reconciled the Shoot once, and does not migrate (no gardenlet stand-in runs: it would)
+        world.gardenClient().resources(Shoot.class).inNamespace(world.landscape.projectNamespace()).withName(world.landscape.shootName())
+                .editStatus(shoot -> {
+                    io.github.shootdualstack.shoot.GardenerInfo gardener = new io.github.shootdualstack.shoot.GardenerInfo();
+                    gardener.setVersion("v1.110.0");
+                    shoot.getStatus().setGardener(gardener);
+                    return shoot;
+                });
+        world.startOperator(OperatorSettings.defaults().withMigration(MigrationHarness.FAST));
+
+        world.requestDualStack();
+        world.awaitStep("Nodes");
+        world.rollWorkers("*");
+        world.awaitCompleted();
+
+        assertThat(world.record().getCompletedAt()).as("the engine's record").isNotNull();
+        assertThat(world.events(Orchestration.ROLLOUT_REQUESTED)).as("no trigger of gardenlet's").isEmpty();
+        assertThat(world.events(Orchestration.RECONCILE_REQUESTED)).isEmpty();
+        assertThat(world.simulator().coreDnsRollouts()).isEqualTo(1);
+    }
+
+    @Test
     void inAutoMode_aShootOfGardenlet_1_138_isGardenlets_onACrdGardenToo() {
         gardenlet = world.local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
         // gardenlet has reconciled the Shoot once: it shows its version
