@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import io.github.shootdualstack.migration.Migrator;
+import io.github.shootdualstack.migration.Orchestration;
 
 /**
  * Where one Shoot's migration stands, as the Shoot shows it to people: its constraints, its last
@@ -88,7 +89,7 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
                 }
             }
         }
-        String shown = step != null ? step.label() : stepOfConstraints(status);
+        String shown = step != null ? step.label() : migrator == Migrator.GARDENLET ? gardenletsStep(shoot) : stepOfConstraints(status);
         boolean completed = record != null && record.getCompletedAt() != null;
         // after the completion another controller (Gardener's reconcile) owns the last operation again
         boolean ours = !completed || last != null && last.getDescription() != null
@@ -167,6 +168,23 @@ record MigrationStatus(String shoot, String from, String to, String step, Intege
         }
         // steps 2 to 4 share the nodes constraint
         return step == Step.INFRASTRUCTURE ? Step.INFRASTRUCTURE.label() + " to " + Step.NODES.label() : step.label();
+    }
+
+    /** Beside gardenlet, where its constraints place the Shoot: gardenlet's steps, not the engine's. */
+    private static String gardenletsStep(Shoot shoot) {
+        List<Condition> constraints = shoot.getStatus() == null ? null : shoot.getStatus().getConstraints();
+        Condition nodes = Conditions.find(constraints, Conditions.NODES_TYPE);
+        Condition dns = Conditions.find(constraints, Conditions.DNS_TYPE);
+        if (dns != null) {
+            return Condition.TRUE.equals(dns.getStatus()) ? "kube-dns to switch" : "CoreDNS to restart";
+        }
+        if (nodes == null) {
+            return "unknown (no constraint)";
+        }
+        if (Condition.TRUE.equals(nodes.getStatus())) {
+            return "CNI and control plane to switch";
+        }
+        return Orchestration.rollingNodes(shoot) ? "nodes rolling" : "nodes to roll or check";
     }
 
     private static String label(String name) {

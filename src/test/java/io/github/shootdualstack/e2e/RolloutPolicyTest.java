@@ -125,7 +125,8 @@ class RolloutPolicyTest {
         assertThat(exit).isZero();
         System.out.println(out);
         assertThat(out.toString()).containsPattern("migrating +3\n").containsPattern("rolling nodes +1\n")
-                .containsPattern("waiting for a roll slot +2\n");
+                .containsPattern("waiting for a roll slot +2\n")
+                .containsPattern("gardenlet +nodes rolling +").containsPattern("gardenlet +nodes to roll or check +");
         assertThat(operator.metrics().scrape()).contains("shoot_dualstack_rollouts_running 1.0")
                 .contains("shoot_dualstack_gardenlet_held_shoots{hold=\"LIMIT\"} 2.0");
     }
