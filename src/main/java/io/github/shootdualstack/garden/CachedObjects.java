@@ -7,6 +7,7 @@ import io.github.shootdualstack.migration.Migration;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.GardenerInfo;
 import io.github.shootdualstack.shoot.Hibernation;
+import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Maintenance;
 import io.github.shootdualstack.shoot.Networking;
 import io.github.shootdualstack.shoot.NetworkingProviderConfig;
@@ -32,13 +33,17 @@ import java.util.Map;
  */
 public final class CachedObjects {
 
+    /** The operator's annotations: its request, and what orchestration reads of a Shoot beside gardenlet. */
+    static final String OWN_ANNOTATIONS = "shootdualstack.io/";
+    private static final String SEED_NAME = "seedName";
+
     private CachedObjects() {
     }
 
     /** The Shoot as the cache keeps it. */
     public static Shoot shoot(Shoot full) {
         Shoot kept = new Shoot();
-        kept.setMetadata(metadata(full.getMetadata()));
+        kept.setMetadata(metadata(full.getMetadata(), false));
         if (full.getSpec() != null) {
             kept.setSpec(spec(full.getSpec()));
         }
@@ -46,28 +51,85 @@ public final class CachedObjects {
             ShootStatus status = full.getStatus();
             ShootStatus read = new ShootStatus();
             // of the constraints only the operator's own; a status write patches a Shoot read afresh
-            List<Condition> own = status.getConstraints() == null ? List.of() : status.getConstraints().stream()
-                    .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
-            read.setConstraints(own.isEmpty() ? null : own);
+            read.setConstraints(ownConstraints(status));
             read.setLastOperation(status.getLastOperation());
             read.setObservedGeneration(status.getObservedGeneration());
-            if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
-                    && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
-                // whether a roll gardenlet was asked for is still pending: not what is pending
-                read.setAdditionalProperty("manualWorkerPoolRollout", Map.of("pendingWorkersRollouts", List.of(Map.of())));
-            }
+            pendingRollout(status, read);
             read.setNetworking(status.getNetworking());
             read.setTechnicalID(status.getTechnicalID());
             read.setDualStackMigration(status.getDualStackMigration());
-            if (status.getGardener() != null && status.getGardener().getVersion() != null) {
-                // which gardenlet reconciles it: whether that one migrates by itself
-                GardenerInfo gardener = new GardenerInfo();
-                gardener.setVersion(intern(status.getGardener().getVersion()));
-                read.setGardener(gardener);
-            }
+            gardener(status, read);
             kept.setStatus(read);
         }
         return kept;
+    }
+
+    /**
+     * The Shoot as the cache keeps it beside gardenlet alone ({@code --migrator=gardenlet}): what the
+     * orchestration of gardenlet's migration reads and nothing of the engine's. Its identity, labels and
+     * the operation annotations (Gardener's and the operator's own, {@code shootdualstack.io/...}); of the
+     * spec the maintenance window, hibernation, the worker pools' names and the seed; of the status the
+     * migration's two constraints, the last operation's type and state, the observed generation, whether
+     * a worker rollout is pending, the gardenlet's version and the seed. No networking, no technical ID,
+     * no record: beside gardenlet the operator reads no extension resource and writes no status.
+     */
+    public static Shoot shootBesideGardenlet(Shoot full) {
+        Shoot kept = new Shoot();
+        kept.setMetadata(metadata(full.getMetadata(), true));
+        if (full.getSpec() != null) {
+            ShootSpec spec = spec(full.getSpec());
+            spec.setNetworking(null);
+            seed(full.getSpec().additionalProperties(), spec::setAdditionalProperty);
+            kept.setSpec(spec);
+        }
+        ShootStatus status = full.getStatus();
+        if (status != null) {
+            ShootStatus read = new ShootStatus();
+            read.setConstraints(ownConstraints(status));
+            if (status.getLastOperation() != null) {
+                LastOperation last = new LastOperation();
+                last.setType(intern(status.getLastOperation().getType()));
+                last.setState(intern(status.getLastOperation().getState()));
+                read.setLastOperation(last);
+            }
+            read.setObservedGeneration(status.getObservedGeneration());
+            pendingRollout(status, read);
+            gardener(status, read);
+            seed(status.additionalProperties(), read::setAdditionalProperty);
+            kept.setStatus(read);
+        }
+        return kept;
+    }
+
+    /** Of the constraints only the migration's two, which gardenlet or the engine set; {@code null} for none. */
+    private static List<Condition> ownConstraints(ShootStatus status) {
+        List<Condition> own = status.getConstraints() == null ? List.of() : status.getConstraints().stream()
+                .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
+        return own.isEmpty() ? null : own;
+    }
+
+    /** Whether a roll gardenlet was asked for is still pending: not what is pending. */
+    private static void pendingRollout(ShootStatus status, ShootStatus read) {
+        if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
+                && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
+            read.setAdditionalProperty("manualWorkerPoolRollout", Map.of("pendingWorkersRollouts", List.of(Map.of())));
+        }
+    }
+
+    /** Which gardenlet reconciles it: whether that one migrates by itself. */
+    private static void gardener(ShootStatus status, ShootStatus read) {
+        if (status.getGardener() != null && status.getGardener().getVersion() != null) {
+            GardenerInfo gardener = new GardenerInfo();
+            gardener.setVersion(intern(status.getGardener().getVersion()));
+            read.setGardener(gardener);
+        }
+    }
+
+    /** {@code seedName}, of the spec or the status: one of a few seeds, held once. */
+    private static void seed(Map<String, Object> fields, java.util.function.BiConsumer<String, Object> kept) {
+        if (fields.get(SEED_NAME) instanceof String seed) {
+            kept.accept(SEED_NAME, intern(seed));
+        }
     }
 
     private static ShootSpec spec(ShootSpec full) {
@@ -131,7 +193,7 @@ public final class CachedObjects {
         GenericKubernetesResource kept = new GenericKubernetesResource();
         kept.setApiVersion(intern(full.getApiVersion()));
         kept.setKind(intern(full.getKind()));
-        kept.setMetadata(metadata(full.getMetadata()));
+        kept.setMetadata(metadata(full.getMetadata(), false));
         if (full.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec && spec.get("ipFamilies") instanceof List<?> families) {
             kept.setAdditionalProperty("spec", Map.of("ipFamilies", families.stream().map(f -> intern(String.valueOf(f))).toList()));
         }
@@ -144,10 +206,12 @@ public final class CachedObjects {
     }
 
     /**
-     * Identity, versions, deletion, the operation annotation and the operator's request; no labels, no managedFields, no other
+     * Identity, versions, deletion, the operation annotation and the operator's request; no managedFields, no other
      * annotation, and no collections of its own (a model object starts with five): the cached object is read-only.
+     * With {@code besideGardenlet}, every annotation of the operator's ({@code shootdualstack.io/...}) and the
+     * labels too, held once where Shoots share them; else no label.
      */
-    private static ObjectMeta metadata(ObjectMeta full) {
+    private static ObjectMeta metadata(ObjectMeta full, boolean besideGardenlet) {
         ObjectMeta kept = new ObjectMeta();
         kept.setName(full.getName());
         kept.setNamespace(intern(full.getNamespace()));
@@ -155,22 +219,32 @@ public final class CachedObjects {
         kept.setResourceVersion(full.getResourceVersion());
         kept.setGeneration(full.getGeneration());
         kept.setDeletionTimestamp(full.getDeletionTimestamp());
-        String operation = full.getAnnotations() == null ? null : full.getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
-        String request = full.getAnnotations() == null ? null : full.getAnnotations().get(Migration.REQUEST_ANNOTATION);
         // shared empty collections: read as a model object's are, and free
-        if (operation != null && request != null) {
-            kept.setAnnotations(Map.of(ExtensionKind.OPERATION_ANNOTATION, operation, Migration.REQUEST_ANNOTATION, request));
-        } else if (operation != null || request != null) {
-            kept.setAnnotations(operation != null ? Map.of(ExtensionKind.OPERATION_ANNOTATION, operation)
-                    : Map.of(Migration.REQUEST_ANNOTATION, request));
-        } else {
-            kept.setAnnotations(Map.of());
-        }
-        kept.setLabels(Map.of());
+        kept.setAnnotations(annotations(full.getAnnotations(), besideGardenlet));
+        kept.setLabels(besideGardenlet ? interned(full.getLabels(), key -> true) : Map.of());
         kept.setFinalizers(List.of());
         kept.setManagedFields(List.of());
         kept.setOwnerReferences(List.of());
         kept.setAdditionalProperties(Map.of());
         return kept;
+    }
+
+    private static Map<String, String> annotations(Map<String, String> full, boolean besideGardenlet) {
+        return interned(full, key -> key.equals(ExtensionKind.OPERATION_ANNOTATION) || key.equals(Migration.REQUEST_ANNOTATION)
+                || besideGardenlet && key.startsWith(OWN_ANNOTATIONS));
+    }
+
+    /** The entries whose key passes, keys and values held once, in an immutable map; the shared empty one for none. */
+    private static Map<String, String> interned(Map<String, String> full, java.util.function.Predicate<String> keep) {
+        if (full == null || full.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> kept = new java.util.HashMap<>();
+        full.forEach((key, value) -> {
+            if (keep.test(key) && value != null) {
+                kept.put(intern(key), intern(value));
+            }
+        });
+        return kept.isEmpty() ? Map.of() : Map.copyOf(kept);
     }
 }

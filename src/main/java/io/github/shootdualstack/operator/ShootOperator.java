@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.shootdualstack.garden.CachedObjects;
 import io.github.shootdualstack.garden.GardenSerialization;
 import io.github.shootdualstack.garden.UserAgent;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import io.javaoperatorsdk.operator.Operator;
@@ -31,7 +32,8 @@ public final class ShootOperator implements AutoCloseable {
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
         this.metrics = new OperatorMetrics(settings.clock());
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
-                .withKubernetesSerialization(GardenSerialization.create())
+                .withKubernetesSerialization(settings.migrator() == Migrator.GARDENLET ? GardenSerialization.besideGardenlet()
+                        : GardenSerialization.create())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
@@ -55,8 +57,11 @@ public final class ShootOperator implements AutoCloseable {
                 (ControllerConfigurationOverrider<Shoot> o) -> {
                     // the operator's own status write has nothing to tell the reconcile that made it
                     o.withOnUpdateFilter(reconciler.updateFilter());
-                    // the cache keeps only what the operator reads of each Shoot
-                    o.withItemStore(new TransformingItemStore<>(CachedObjects::shoot));
+                    // the cache keeps only what the operator reads of each Shoot; beside gardenlet alone, only what orchestration reads
+                    o.withItemStore(new TransformingItemStore<>(settings.migrator() == Migrator.GARDENLET
+                            ? CachedObjects::shootBesideGardenlet : CachedObjects::shoot));
+                    // no rate limit, and no state of one per Shoot
+                    o.withRateLimiter(NoRateLimit.INSTANCE);
                     // listed in pages: the first list of a large garden never holds every full Shoot at once
                     o.withInformerListLimit(LIST_PAGE);
                     if (!settings.namespaces().isEmpty()) {
