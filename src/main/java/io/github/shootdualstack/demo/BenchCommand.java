@@ -50,6 +50,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "JVM options of the measured operator process (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
+    @Option(names = "--gardenlet",
+            description = {"Idle Shoots beside gardenlet: Shoots a gardenlet " + BenchGarden.GARDENLET_VERSION,
+                    "reconciles, no extension CRD or resource in the garden,",
+                    "and the operator run with --migrator=gardenlet."})
+    boolean besideGardenlet;
+
     @Option(names = "--operator-jar", paramLabel = "FILE",
             description = "The jar the measured operator process runs, the image's (default: shoot-dualstack-operator.jar beside this jar).")
     Path operatorJar;
@@ -80,14 +86,23 @@ final class BenchCommand implements Callable<Integer> {
         List<Idle> results = new ArrayList<>();
         // one garden, filled up from one size to the next: each size is measured with an operator of its own
         try (LocalApiServer garden = LocalApiServer.start()) {
-            LocalCrds.install(garden.client());
+            if (besideGardenlet) {
+                LocalCrds.installShoot(garden.client());
+            } else {
+                LocalCrds.install(garden.client());
+            }
             int filled = 0;
             for (int shoots : sizes.stream().sorted().toList()) {
                 out.printf("%n[%,d Shoots] filling the embedded garden%n", shoots);
                 long fill = System.nanoTime();
-                BenchGarden.populate(garden.client(), filled, shoots - filled, created -> out.printf("  %,d Shoots created%n", created));
+                BenchGarden.populate(garden.client(), filled, shoots - filled, created -> {
+                    out.printf("  %,d Shoots created%n", created);
+                    garden.forgetRecordedRequests();
+                }, besideGardenlet);
+                garden.forgetRecordedRequests();
                 filled = shoots;
-                out.printf("  filled in %.1f s; starting the operator (%s)%n", (System.nanoTime() - fill) / 1e9, String.join(" ", jvmOptions));
+                out.printf("  filled in %.1f s; starting the operator (%s)%s%n", (System.nanoTime() - fill) / 1e9, String.join(" ", jvmOptions),
+                        besideGardenlet ? " beside gardenlet" : "");
                 results.add(idle(jar, garden, shoots, out));
             }
         }
@@ -139,7 +154,8 @@ final class BenchCommand implements Callable<Integer> {
      * start to ready, and the requests it makes at rest, all read from outside (its /metrics, jcmd, /proc).
      */
     private Idle idle(Path jar, LocalApiServer garden, int shoots, PrintStream out) throws Exception {
-        try (OperatorProcess operator = OperatorProcess.start(jar, garden.url(), jvmOptions)) {
+        try (OperatorProcess operator = OperatorProcess.start(jar, garden.url(), jvmOptions,
+                besideGardenlet ? List.of("--migrator=gardenlet") : List.of())) {
             double ready = operator.awaitReady(Duration.ofMinutes(5));
             out.printf(Locale.ROOT, "  ready %.1f s after its start; waiting for the first reconcile of every Shoot%n", ready);
             operator.awaitReconciled(shoots, Duration.ofMinutes(10));

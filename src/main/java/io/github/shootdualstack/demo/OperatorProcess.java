@@ -55,10 +55,17 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(Path jar, String gardenUrl, List<String> jvmOptions) throws IOException {
+        return start(jar, gardenUrl, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(Path, String, List)}, with more options of {@code run} ({@code --migrator=gardenlet}, say). */
+    static OperatorProcess start(Path jar, String gardenUrl, List<String> jvmOptions, List<String> runOptions) throws IOException {
         Path dir = Files.createTempDirectory("bench-operator-");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, Kubeconfigs.forServer("garden", gardenUrl));
-        return start(jar, kubeconfig, dir, jvmOptions, "--allow-insecure-shoot-connections");
+        List<String> options = new ArrayList<>(List.of("--allow-insecure-shoot-connections"));
+        options.addAll(runOptions);
+        return start(jar, kubeconfig, dir, jvmOptions, options.toArray(String[]::new));
     }
 
     /** {@code run} against the garden a kubeconfig names, with its own credentials (a real garden's). */

@@ -4,10 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Migration;
-import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.shoot.Condition;
 import io.github.shootdualstack.shoot.GardenerInfo;
 import io.github.shootdualstack.shoot.Hibernation;
+import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Maintenance;
 import io.github.shootdualstack.shoot.Networking;
 import io.github.shootdualstack.shoot.NetworkingProviderConfig;
@@ -34,6 +34,9 @@ import java.util.Set;
  */
 public final class CachedObjects {
 
+    /** The operator's annotations: its request, and what orchestration reads of a Shoot beside gardenlet. */
+    static final String OWN_ANNOTATIONS = "shootdualstack.io/";
+
     private CachedObjects() {
     }
 
@@ -53,28 +56,82 @@ public final class CachedObjects {
             ShootStatus status = full.getStatus();
             ShootStatus read = new ShootStatus();
             // of the constraints only the operator's own; a status write patches a Shoot read afresh
-            List<Condition> own = status.getConstraints() == null ? List.of() : status.getConstraints().stream()
-                    .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
-            read.setConstraints(own.isEmpty() ? null : own);
+            read.setConstraints(ownConstraints(status));
             read.setLastOperation(status.getLastOperation());
             read.setObservedGeneration(status.getObservedGeneration());
-            if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
-                    && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
-                // whether a roll gardenlet was asked for is still pending: not what is pending
-                read.setAdditionalProperty("manualWorkerPoolRollout", Map.of("pendingWorkersRollouts", List.of(Map.of())));
-            }
+            pendingRollout(status, read);
             read.setNetworking(status.getNetworking());
             read.setTechnicalID(status.getTechnicalID());
             read.setDualStackMigration(status.getDualStackMigration());
-            if (status.getGardener() != null && status.getGardener().getVersion() != null) {
-                // which gardenlet reconciles it: whether that one migrates by itself
-                GardenerInfo gardener = new GardenerInfo();
-                gardener.setVersion(intern(status.getGardener().getVersion()));
-                read.setGardener(gardener);
-            }
+            gardener(status, read);
             kept.setStatus(read);
         }
         return kept;
+    }
+
+    /**
+     * The Shoot as the cache keeps it beside gardenlet alone ({@code --migrator=gardenlet}): what the
+     * orchestration of gardenlet's migration reads and nothing of the engine's. Its identity, the labels
+     * of these keys (a wave's selector's) and the operation annotations (Gardener's and the operator's own,
+     * {@code shootdualstack.io/...}); of the spec the IP families, the maintenance window, hibernation, the
+     * worker pools' names and the seed; of the status the migration's two constraints, the last operation's
+     * type and state, the observed generation, whether a worker rollout is pending and the gardenlet's
+     * version. No networking ranges, no technical ID, no record: beside gardenlet the operator reads no
+     * extension resource and writes no status.
+     */
+    public static Shoot shootBesideGardenlet(Shoot full, Set<String> labelKeys) {
+        Shoot kept = new Shoot();
+        kept.setMetadata(metadata(full.getMetadata(), labelKeys));
+        if (full.getSpec() != null) {
+            ShootSpec spec = spec(full.getSpec());
+            if (full.getSpec().getNetworking() != null) {
+                // whether the migration asked for has ended: the families alone
+                Networking families = new Networking();
+                families.setIpFamilies(spec.getNetworking().getIpFamilies());
+                spec.setNetworking(families);
+            }
+            kept.setSpec(spec);
+        }
+        ShootStatus status = full.getStatus();
+        if (status != null) {
+            ShootStatus read = new ShootStatus();
+            read.setConstraints(ownConstraints(status));
+            if (status.getLastOperation() != null) {
+                LastOperation last = new LastOperation();
+                last.setType(intern(status.getLastOperation().getType()));
+                last.setState(intern(status.getLastOperation().getState()));
+                read.setLastOperation(last);
+            }
+            read.setObservedGeneration(status.getObservedGeneration());
+            pendingRollout(status, read);
+            gardener(status, read);
+            kept.setStatus(read);
+        }
+        return kept;
+    }
+
+    /** Of the constraints only the migration's two, which gardenlet or the engine set; {@code null} for none. */
+    private static List<Condition> ownConstraints(ShootStatus status) {
+        List<Condition> own = status.getConstraints() == null ? List.of() : status.getConstraints().stream()
+                .filter(c -> Conditions.NODES_TYPE.equals(c.getType()) || Conditions.DNS_TYPE.equals(c.getType())).toList();
+        return own.isEmpty() ? null : own;
+    }
+
+    /** Whether a roll gardenlet was asked for is still pending: not what is pending. */
+    private static void pendingRollout(ShootStatus status, ShootStatus read) {
+        if (status.additionalProperties().get("manualWorkerPoolRollout") instanceof Map<?, ?> rollout
+                && rollout.get("pendingWorkersRollouts") instanceof List<?> pending && !pending.isEmpty()) {
+            read.setAdditionalProperty("manualWorkerPoolRollout", Map.of("pendingWorkersRollouts", List.of(Map.of())));
+        }
+    }
+
+    /** Which gardenlet reconciles it: whether that one migrates by itself. */
+    private static void gardener(ShootStatus status, ShootStatus read) {
+        if (status.getGardener() != null && status.getGardener().getVersion() != null) {
+            GardenerInfo gardener = new GardenerInfo();
+            gardener.setVersion(intern(status.getGardener().getVersion()));
+            read.setGardener(gardener);
+        }
     }
 
     private static ShootSpec spec(ShootSpec full) {
@@ -148,32 +205,15 @@ public final class CachedObjects {
     }
 
     /** Values that thousands of cached objects share (kinds, families, default ranges, windows) are held once. */
-    private static Map<String, String> only(Map<String, String> all, java.util.Collection<String> keys) {
-        if (all == null || all.isEmpty()) {
-            return Map.of();
-        }
-        Map<String, String> kept = new java.util.HashMap<>();
-        keys.forEach(key -> {
-            String value = all.get(key);
-            if (value != null) {
-                kept.put(intern(key), value);
-            }
-        });
-        return Map.copyOf(kept);
-    }
-
     private static String intern(String value) {
         return value == null ? null : value.intern();
     }
 
-    /** The annotations the operator reads: gardenlet's operation, the owner's request and pause. */
-    private static final List<String> READ_ANNOTATIONS = List.of(ExtensionKind.OPERATION_ANNOTATION, Migration.REQUEST_ANNOTATION,
-            Orchestration.PAUSE_ANNOTATION);
-
     /**
-     * Identity, versions, deletion, the annotations the operator reads and the labels a wave is selected by;
-     * no managedFields, no other annotation or label, and no collections of its own (a model object starts
-     * with five): the cached object is read-only.
+     * Identity, versions, deletion, the operation annotation and the operator's own ({@code shootdualstack.io/...}:
+     * the request, the pause), and the labels of these keys (a wave's selector's); no managedFields, no other
+     * annotation or label, and no collections of its own (a model object starts with five): the cached object is
+     * read-only.
      */
     private static ObjectMeta metadata(ObjectMeta full, Set<String> labelKeys) {
         ObjectMeta kept = new ObjectMeta();
@@ -184,12 +224,27 @@ public final class CachedObjects {
         kept.setGeneration(full.getGeneration());
         kept.setDeletionTimestamp(full.getDeletionTimestamp());
         // shared empty collections: read as a model object's are, and free
-        kept.setAnnotations(only(full.getAnnotations(), READ_ANNOTATIONS));
-        kept.setLabels(labelKeys.isEmpty() ? Map.of() : only(full.getLabels(), labelKeys));
+        kept.setAnnotations(interned(full.getAnnotations(), key -> key.equals(ExtensionKind.OPERATION_ANNOTATION)
+                || key.startsWith(OWN_ANNOTATIONS)));
+        kept.setLabels(labelKeys.isEmpty() ? Map.of() : interned(full.getLabels(), labelKeys::contains));
         kept.setFinalizers(List.of());
         kept.setManagedFields(List.of());
         kept.setOwnerReferences(List.of());
         kept.setAdditionalProperties(Map.of());
         return kept;
+    }
+
+    /** The entries whose key passes, keys and values held once, in an immutable map; the shared empty one for none. */
+    private static Map<String, String> interned(Map<String, String> full, java.util.function.Predicate<String> keep) {
+        if (full == null || full.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> kept = new java.util.HashMap<>();
+        full.forEach((key, value) -> {
+            if (keep.test(key) && value != null) {
+                kept.put(intern(key), intern(value));
+            }
+        });
+        return kept.isEmpty() ? Map.of() : Map.copyOf(kept);
     }
 }

@@ -36,23 +36,39 @@ public final class BenchGarden {
 
     /** Projects the Shoots are spread over. */
     static final int PROJECTS = 20;
+    /** Seeds the Shoots beside gardenlet are spread over. */
+    static final int SEEDS = 40;
+    /** The gardenlet of the Shoots beside gardenlet: one that migrates by itself. */
+    public static final String GARDENLET_VERSION = "v1.138.0";
 
     private BenchGarden() {
     }
 
     /** Creates {@code count} idle Shoots, numbered from {@code first}, with their extension resources; {@code progress} hears every 1,000th. */
     public static void populate(KubernetesClient garden, int first, int count, IntConsumer progress) {
+        populate(garden, first, count, progress, false);
+    }
+
+    /**
+     * As {@link #populate(KubernetesClient, int, int, IntConsumer)}; with {@code besideGardenlet}, Shoots
+     * a gardenlet {@value #GARDENLET_VERSION} reconciles, spread over {@value #SEEDS} seeds, and no extension
+     * resource: Gardener keeps those in the seeds, and beside gardenlet the operator reads none.
+     */
+    public static void populate(KubernetesClient garden, int first, int count, IntConsumer progress, boolean besideGardenlet) {
         for (int project = 0; project < PROJECTS; project++) {
             createProjectNamespace(garden, "bench" + project);
         }
         Shoot template = Serialization.unmarshal(manifest(), Shoot.class);
+        if (besideGardenlet) {
+            template.getStatus().getGardener().setVersion(GARDENLET_VERSION);
+        }
         ExecutorService pool = Executors.newFixedThreadPool(8);
         AtomicInteger done = new AtomicInteger();
         List<Future<?>> creations = new ArrayList<>();
         for (int i = first; i < first + count; i++) {
             int index = i;
             creations.add(pool.submit(() -> {
-                create(garden, template, index);
+                create(garden, template, index, besideGardenlet);
                 int created = first + done.incrementAndGet();
                 if (created % 1000 == 0) {
                     progress.accept(created);
@@ -84,7 +100,7 @@ public final class BenchGarden {
         }
     }
 
-    private static void create(KubernetesClient garden, Shoot template, int index) {
+    private static void create(KubernetesClient garden, Shoot template, int index, boolean besideGardenlet) {
         String project = "bench" + (index % PROJECTS);
         String namespace = "garden-" + project;
         String name = "shoot-" + index;
@@ -94,18 +110,57 @@ public final class BenchGarden {
         shoot.getMetadata().setName(name);
         shoot.getMetadata().setUid(null);
         shoot.getMetadata().setResourceVersion(null);
+        if (besideGardenlet) {
+            onSeed(shoot, "aws-eu" + (index % SEEDS + 1));
+        }
         shoot.getMetadata().setManagedFields(managedFields(shoot));
         shoot.getStatus().setTechnicalID(technical);
         // a create keeps no status (the status subresource): gardenlet writes it afterwards, and so does the bench
         Shoot created = garden.resources(Shoot.class).inNamespace(namespace).resource(shoot).create();
         created.setStatus(shoot.getStatus());
+        if (besideGardenlet) {
+            reconciledBy(created, project);
+        }
         garden.resources(Shoot.class).inNamespace(namespace).resource(created).updateStatus();
+        if (besideGardenlet) {
+            return;
+        }
         for (ExtensionKind kind : List.of(ExtensionKind.INFRASTRUCTURE, ExtensionKind.CONTROL_PLANE, ExtensionKind.NETWORK)) {
             GenericKubernetesResource extension = extension(kind, technical, name);
             GenericKubernetesResource stored = kind.in(garden).inNamespace(technical).resource(extension).create();
             stored.setAdditionalProperty("status", extension.getAdditionalProperties().get("status"));
             kind.in(garden).inNamespace(technical).resource(stored).updateStatus();
         }
+    }
+
+    /** Scheduled to {@code seed}: its spec and status name it, and so does the label Gardener sets. */
+    private static void onSeed(Shoot shoot, String seed) {
+        Map<String, String> labels = new LinkedHashMap<>(shoot.getMetadata().getLabels());
+        labels.keySet().removeIf(key -> key.startsWith("name.seed.gardener.cloud/"));
+        labels.put("name.seed.gardener.cloud/" + seed, "true");
+        shoot.getMetadata().setLabels(labels);
+        shoot.getSpec().setSeedName(seed);
+        shoot.getStatus().setAdditionalProperty("seedName", seed);
+    }
+
+    /**
+     * The status its gardenlet wrote after the last reconcile of this Shoot: its own UID, cluster identity,
+     * addresses and observed generation; the rest (conditions, constraints, networking, last operation) as
+     * the production Shoot's.
+     */
+    private static void reconciledBy(Shoot created, String project) {
+        String uid = created.getMetadata().getUid();
+        String name = created.getMetadata().getName();
+        var status = created.getStatus();
+        status.setObservedGeneration(created.getMetadata().getGeneration());
+        status.setAdditionalProperty("uid", uid);
+        status.setAdditionalProperty("clusterIdentity", status.getTechnicalID() + "-" + uid + "-landscape-live");
+        String seed = String.valueOf(status.additionalProperties().get("seedName"));
+        status.setAdditionalProperty("advertisedAddresses", List.of(
+                Map.of("name", "external", "url", "https://api." + name + "." + project + ".shoot.example.com"),
+                Map.of("name", "internal", "url", "https://api." + name + "." + project + ".internal." + seed + ".seed.example.com"),
+                Map.of("name", "service-account-issuer", "url", "https://discovery.example.com/projects/" + project
+                        + "/shoots/" + uid + "/issuer")));
     }
 
     /** As a provider leaves it: succeeded, with its provider status and, for the Network, IPv4. */

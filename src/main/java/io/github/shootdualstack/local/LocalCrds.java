@@ -40,6 +40,15 @@ public final class LocalCrds {
         List<String> resources = new ArrayList<>();
         resources.add(SHOOT_CRD);
         resources.addAll(EXTENSION_CRDS);
+        return install(garden, resources);
+    }
+
+    /** Creates or updates the Shoot CRD alone: a garden whose extension resources live in the seeds, as Gardener keeps them. */
+    public static List<CustomResourceDefinition> installShoot(KubernetesClient garden) {
+        return install(garden, List.of(SHOOT_CRD));
+    }
+
+    private static List<CustomResourceDefinition> install(KubernetesClient garden, List<String> resources) {
         List<CustomResourceDefinition> installed = new ArrayList<>();
         for (String resource : resources) {
             CustomResourceDefinition crd = load(garden, resource);

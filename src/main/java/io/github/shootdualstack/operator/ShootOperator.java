@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.github.shootdualstack.garden.CachedObjects;
 import io.github.shootdualstack.garden.GardenSerialization;
 import io.github.shootdualstack.garden.UserAgent;
+import io.github.shootdualstack.migration.Migrator;
 import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.shootcluster.ShootClusters;
 import io.javaoperatorsdk.operator.Operator;
@@ -31,7 +32,8 @@ public final class ShootOperator implements AutoCloseable {
     public ShootOperator(Config gardenConfig, OperatorSettings settings) {
         this.metrics = new OperatorMetrics(settings.clock());
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
-                .withKubernetesSerialization(GardenSerialization.create())
+                .withKubernetesSerialization(settings.migrator() == Migrator.GARDENLET ? GardenSerialization.besideGardenlet()
+                        : GardenSerialization.create())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
                         .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
                 .build();
@@ -55,9 +57,13 @@ public final class ShootOperator implements AutoCloseable {
                 (ControllerConfigurationOverrider<Shoot> o) -> {
                     // the operator's own status write has nothing to tell the reconcile that made it
                     o.withOnUpdateFilter(reconciler.updateFilter());
-                    // the cache keeps only what the operator reads of each Shoot
+                    // the cache keeps only what the operator reads of each Shoot; beside gardenlet alone, only what orchestration
+                    // reads; of the labels, those a wave is selected by
                     java.util.Set<String> waveLabels = settings.rollout().wave() == null ? java.util.Set.of() : settings.rollout().wave().keys();
-                    o.withItemStore(new TransformingItemStore<>(shoot -> CachedObjects.shoot(shoot, waveLabels)));
+                    o.withItemStore(new TransformingItemStore<>(settings.migrator() == Migrator.GARDENLET
+                            ? shoot -> CachedObjects.shootBesideGardenlet(shoot, waveLabels) : shoot -> CachedObjects.shoot(shoot, waveLabels)));
+                    // no rate limit, and no state of one per Shoot
+                    o.withRateLimiter(NoRateLimit.INSTANCE);
                     // listed in pages: the first list of a large garden never holds every full Shoot at once
                     o.withInformerListLimit(LIST_PAGE);
                     if (!settings.namespaces().isEmpty()) {

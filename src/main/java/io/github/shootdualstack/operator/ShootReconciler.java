@@ -114,12 +114,15 @@ public class ShootReconciler implements Reconciler<Shoot> {
      */
     @Override
     public List<EventSource<?, Shoot>> prepareEventSources(EventSourceContext<Shoot> context) {
-        context.getPrimaryCache().addIndexer(BY_EXTENSION, shoot -> TechnicalNamespace.claimed(shoot) == null ? List.of()
-                : List.of(TechnicalNamespace.claimed(shoot) + "/" + shoot.getMetadata().getName()));
         List<EventSource<?, Shoot>> sources = new ArrayList<>();
         sources.add(shootClusterChanges);
-        // beside gardenlet alone, the operator reads nothing but Shoots: a garden without extension resources will do
-        for (ExtensionKind kind : settings.migrator() == Migrator.GARDENLET ? List.<ExtensionKind>of() : WATCHED_EXTENSIONS) {
+        if (settings.migrator() == Migrator.GARDENLET) {
+            // beside gardenlet alone, the operator reads nothing but Shoots: a garden without extension resources will do
+            return sources;
+        }
+        context.getPrimaryCache().addIndexer(BY_EXTENSION, shoot -> TechnicalNamespace.claimed(shoot) == null ? List.of()
+                : List.of(TechnicalNamespace.claimed(shoot) + "/" + shoot.getMetadata().getName()));
+        for (ExtensionKind kind : WATCHED_EXTENSIONS) {
             var configuration = InformerEventSourceConfiguration.from(kind.groupVersionKind(), Shoot.class)
                     .withName(kind.kind())
                     .withWatchAllNamespaces()

@@ -29,8 +29,13 @@ public class OpenObject {
 
     @JsonAnySetter
     public void setAdditionalProperty(String name, Object value) {
-        if (additionalProperties == null) {
-            additionalProperties = new LinkedHashMap<>();
+        if (additionalProperties == null && value != null) {
+            // one field alone (a cached Shoot's seedName, say) is held in the smallest map there is
+            additionalProperties = Map.of(name, value);
+            return;
+        }
+        if (!(additionalProperties instanceof LinkedHashMap)) {
+            additionalProperties = additionalProperties == null ? new LinkedHashMap<>() : new LinkedHashMap<>(additionalProperties);
         }
         additionalProperties.put(name, value);
     }

@@ -172,7 +172,7 @@ class CachedObjectsTest {
         return shoot;
     }
 
-    private static List<String> fieldNames(JsonNode node) {
+    static List<String> fieldNames(JsonNode node) {
         List<String> names = new ArrayList<>();
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             names.add(it.next());

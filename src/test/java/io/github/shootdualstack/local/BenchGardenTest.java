@@ -43,4 +43,25 @@ class BenchGardenTest {
                 .withName("shoot-1").require();
         assertThat(((Map<?, ?>) network.getAdditionalProperties().get("status")).get("ipFamilies")).isEqualTo(List.of("IPv4"));
     }
+    @Test
+    void populate_besideGardenlet_storesShootsAV138GardenletReconciled_andNoExtensionResource() {
+        LocalCrds.installShoot(garden.client());
+
+        BenchGarden.populate(garden.client(), 0, 3, created -> { }, true);
+
+        Shoot shoot = garden.client().resources(Shoot.class).inNamespace("garden-bench2").withName("shoot-2").require();
+        assertThat(shoot.getStatus().getGardener().getVersion()).isEqualTo("v1.138.0");
+        assertThat(shoot.getStatus().getLastOperation().getState()).isEqualTo("Succeeded");
+        assertThat(shoot.getStatus().getObservedGeneration()).isEqualTo(shoot.getMetadata().getGeneration());
+        assertThat(shoot.getStatus().getConditions()).isNotEmpty();
+        assertThat(shoot.getStatus().getNetworking()).isNotNull();
+        assertThat(shoot.getStatus().getTechnicalID()).isEqualTo("shoot--bench2--shoot-2");
+        assertThat(shoot.getStatus().additionalProperties()).containsEntry("uid", shoot.getMetadata().getUid())
+                .containsEntry("seedName", "aws-eu3").containsKeys("clusterIdentity", "advertisedAddresses");
+        assertThat(shoot.getSpec().getSeedName()).isEqualTo("aws-eu3");
+        assertThat(shoot.getMetadata().getLabels()).containsEntry("name.seed.gardener.cloud/aws-eu3", "true")
+                .doesNotContainKey("name.seed.gardener.cloud/aws-eu1");
+        assertThat(garden.client().apiextensions().v1().customResourceDefinitions().list().getItems())
+                .extracting(crd -> crd.getMetadata().getName()).containsExactly("shoots.core.gardener.cloud");
+    }
 }
