@@ -45,7 +45,8 @@ public final class LocalProvider implements AutoCloseable {
      */
     public record ShootApi(KubernetesClient client, String kubeconfig, LocalApiServer embedded) {
 
-        static ShootApi embedded(LocalLandscape landscape) {
+        /** An embedded API server started for the shoot, stopped with the provider. */
+        public static ShootApi embedded(LocalLandscape landscape) {
             LocalApiServer server = LocalApiServer.start();
             return new ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.httpWatchUrl()), server);
         }

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ final class GardenerMigrationHarness implements AutoCloseable {
 
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     static final String POOL = "local";
-    private static final String WORLD_LABEL = "e2e.shoot-dualstack-operator.io/world";
+    static final String WORLD_LABEL = "e2e.shoot-dualstack-operator.io/world";
     private static final String ADMINS = GardenerShootAccess.ADMINS;
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where fabric8 logs the warnings an API server answers with (at debug, unless a request asked for warnings). */
@@ -98,7 +99,7 @@ final class GardenerMigrationHarness implements AutoCloseable {
             warnings.addAppender(warningLog);
             warnings.setLevel(Level.DEBUG);
             warnings.setAdditive(false); // collected here, printed by the test
-            Shoot shoot = createdAsGardenletLeavesIt(name, pools);
+            Shoot shoot = createdAsGardenletLeavesIt(garden, landscape, name, pools, UnaryOperator.identity());
             garden.prepareShootAccess(name, clientCa, shootServer.servingCaPem(), shootServer.url());
             this.local = LocalProvider.adopt(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                     ShootClusterSimulator.Config.immediate(), List.of(landscape), List.of(shoot),
@@ -135,10 +136,18 @@ final class GardenerMigrationHarness implements AutoCloseable {
         networking.setProviderConfig(providerConfig);
     }
 
-    private Shoot createdAsGardenletLeavesIt(String name, List<String> pools) {
+    /**
+     * The landscape's Shoot made from Gardener's example as its user and gardenlet would leave it, with these pools
+     * (the example's first, the others copies of it by another name), labelled to be seen by the operator of this
+     * world ({@link #settings(String)}), and {@code spec} applied to it before gardenlet's status is written.
+     */
+    static Shoot createdAsGardenletLeavesIt(GardenerGarden garden, LocalLandscape landscape, String world, List<String> pools,
+                                            UnaryOperator<Shoot> spec) {
+        String name = landscape.shootName();
         garden.createExampleShoot(name);
-        Shoot edited = shoot().edit(shoot -> {
-            shoot.getMetadata().getLabels().put(WORLD_LABEL, name);
+        Resource<Shoot> stored = garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(name);
+        Shoot edited = stored.edit(shoot -> {
+            shoot.getMetadata().getLabels().put(WORLD_LABEL, world);
             localNetworking(shoot);
             var example = shoot.getSpec().getProvider().getWorkers().get(0);
             for (String pool : pools.subList(1, pools.size())) {
@@ -147,31 +156,38 @@ final class GardenerMigrationHarness implements AutoCloseable {
                 copy.setName(pool);
                 shoot.getSpec().getProvider().getWorkers().add(copy);
             }
-            return shoot;
+            return spec.apply(shoot);
         });
         long generation = edited.getMetadata().getGeneration();
         garden.client().genericKubernetesResources(Shoot.GROUP + "/" + Shoot.VERSION, "Shoot")
-                .inNamespace(landscape.projectNamespace()).withName(name).editStatus(stored -> {
+                .inNamespace(landscape.projectNamespace()).withName(name).editStatus(generic -> {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> status = new LinkedHashMap<>((Map<String, Object>) stored.getAdditionalProperties().get("status"));
+                    Map<String, Object> status = new LinkedHashMap<>((Map<String, Object>) generic.getAdditionalProperties().get("status"));
                     status.put("technicalID", landscape.technicalNamespace());
                     status.put("observedGeneration", generation);
                     status.put("networking", Map.of("nodes", List.of(LocalNetworks.NODES_V4), "pods", List.of(LocalNetworks.PODS_V4),
                             "services", List.of(LocalNetworks.SERVICES_V4)));
                     status.put("lastOperation", Map.of("type", "Create", "state", "Succeeded", "progress", 100,
                             "description", "Shoot cluster has been successfully reconciled.", "lastUpdateTime", "2026-01-01T00:00:00Z"));
-                    stored.setAdditionalProperty("status", status);
-                    return stored;
+                    generic.setAdditionalProperty("status", status);
+                    return generic;
                 });
-        return shoot().require();
+        return stored.require();
     }
 
     /** The operator's settings for this world: fast re-checks, only this world's Shoot (by its label). */
     OperatorSettings settings(boolean serverSideApply) {
+        OperatorSettings settings = settings(landscape.shootName());
+        return new OperatorSettings(settings.namespaces(), settings.labelSelector(), settings.migration(),
+                serverSideApply, settings.leaderElection(), settings.clock(), false, settings.maxShootResponseBytes());
+    }
+
+    /** The operator's settings for the Shoots of this world (by their label) in the project: fast re-checks. */
+    static OperatorSettings settings(String world) {
         OperatorSettings defaults = OperatorSettings.defaults().withMigration(MigrationHarness.FAST)
-                .withNamespaces(Set.of(landscape.projectNamespace()));
-        return new OperatorSettings(defaults.namespaces(), WORLD_LABEL + "=" + landscape.shootName(), defaults.migration(),
-                serverSideApply, defaults.leaderElection(), defaults.clock(), false, defaults.maxShootResponseBytes());
+                .withNamespaces(Set.of(GardenerGarden.PROJECT_NAMESPACE));
+        return new OperatorSettings(defaults.namespaces(), WORLD_LABEL + "=" + world, defaults.migration(),
+                false, defaults.leaderElection(), defaults.clock(), false, defaults.maxShootResponseBytes());
     }
 
     void startOperator(boolean serverSideApply) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -82,6 +83,29 @@ final class GardenletTriggers implements AutoCloseable {
     static int told(List<Event> events, String reason) {
         return events.stream().filter(event -> reason.equals(event.getReason()))
                 .mapToInt(event -> event.getCount() == null ? 1 : event.getCount()).sum();
+    }
+
+    /**
+     * The operations seen on these Shoots ({@code namespace/name} to the value of {@code gardener.cloud/operation}),
+     * looked at once after each of so many intervals.
+     */
+    static Map<String, String> operationsOver(int intervals, Duration interval, Supplier<List<Shoot>> shoots) {
+        Map<String, String> seen = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < intervals; i++) {
+            try {
+                Thread.sleep(interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            for (Shoot shoot : shoots.get()) {
+                String operation = annotations(shoot).get(ExtensionKind.OPERATION_ANNOTATION);
+                if (operation != null) {
+                    seen.put(shoot.getMetadata().getNamespace() + "/" + shoot.getMetadata().getName(), operation);
+                }
+            }
+        }
+        return seen;
     }
 
     /** A clock moved a minute into the Shoot's maintenance window unless now is in it already. */

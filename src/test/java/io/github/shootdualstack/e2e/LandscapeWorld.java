@@ -1,8 +1,6 @@
 package io.github.shootdualstack.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.github.shootdualstack.local.ExtensionsConfig;
 import io.github.shootdualstack.local.GardenletStandIn;
 import io.github.shootdualstack.local.LocalApiServer;
@@ -19,7 +17,6 @@ import io.github.shootdualstack.shoot.Shoot;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.awaitility.Awaitility.await;
@@ -35,8 +32,7 @@ final class LandscapeWorld implements AutoCloseable {
     final List<LocalLandscape> landscapes;
     final LocalProvider local;
     final GardenletStandIn gardenlet;
-    private final SharedIndexInformer<Shoot> watch;
-    private final AtomicInteger maxRolling = new AtomicInteger();
+    private final RollingShoots watch;
     private ShootOperator operator;
 
     LandscapeWorld(int shoots) {
@@ -50,34 +46,11 @@ final class LandscapeWorld implements AutoCloseable {
         local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
                 ShootClusterSimulator.Config.immediate(), landscapes);
         this.gardenlet = gardenlet ? local.startGardenlet(GardenletStandIn.Config.triggeredOnly()) : null;
-        watch = garden.client().resources(Shoot.class).inAnyNamespace().runnableInformer(0);
-        watch.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Shoot shoot) {
-                count();
-            }
-
-            @Override
-            public void onUpdate(Shoot old, Shoot now) {
-                count();
-            }
-
-            @Override
-            public void onDelete(Shoot shoot, boolean finalStateUnknown) {
-                count();
-            }
-        });
-        watch.run();
-    }
-
-    private void count() {
-        int rolling = (int) watch.getStore().list().stream()
-                .filter(shoot -> Orchestration.rollingNodes(shoot) && Orchestration.migrating(shoot)).count();
-        maxRolling.accumulateAndGet(rolling, Math::max);
+        watch = new RollingShoots(garden.client().resources(Shoot.class).inAnyNamespace());
     }
 
     int maxRolling() {
-        return maxRolling.get();
+        return watch.most();
     }
 
     KubernetesClient client() {
@@ -126,7 +99,11 @@ final class LandscapeWorld implements AutoCloseable {
 
     /** Whether gardenlet has taken the Shoot to the end: its dual-stack reconcile done and no constraint left. */
     boolean migrated(LocalLandscape landscape) {
-        Shoot shoot = shoot(landscape);
+        return migrated(shoot(landscape));
+    }
+
+    /** Whether gardenlet has taken this Shoot to the end: its dual-stack reconcile done and no constraint left. */
+    static boolean migrated(Shoot shoot) {
         return shoot.getStatus() != null && !Orchestration.migrating(shoot) && GardenletStandIn.upToDate(shoot)
                 && shoot.getStatus().getNetworking() != null && shoot.getStatus().getNetworking().getPods() != null
                 && shoot.getStatus().getNetworking().getPods().size() == 2;

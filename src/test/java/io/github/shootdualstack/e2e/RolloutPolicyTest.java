@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -51,12 +50,8 @@ class RolloutPolicyTest {
         await().atMost(MigrationHarness.TIMEOUT).until(() -> world.landscapes.stream().map(world::shoot)
                 .allMatch(shoot -> io.github.shootdualstack.local.GardenletStandIn.upToDate(shoot) && operation(shoot) == null));
         int reconciles = world.gardenlet.reconciles();
-        Map<String, String> operationsWhilePaused = new HashMap<>();
-        for (int recheck = 0; recheck < 20; recheck++) {
-            sleep(MigrationHarness.FAST.recheckInterval());
-            world.landscapes.stream().map(world::shoot).filter(shoot -> operation(shoot) != null)
-                    .forEach(shoot -> operationsWhilePaused.put(shoot.getMetadata().getNamespace(), operation(shoot)));
-        }
+        Map<String, String> operationsWhilePaused = GardenletTriggers.operationsOver(20, MigrationHarness.FAST.recheckInterval(),
+                () -> world.landscapes.stream().map(world::shoot).toList());
 
         assertThat(operationsWhilePaused).as("triggers written while paused, 20 re-check intervals").isEmpty();
         assertThat(world.gardenlet.reconciles()).as("gardenlet's reconciles while paused").isEqualTo(reconciles);
@@ -73,10 +68,8 @@ class RolloutPolicyTest {
         await().atMost(MigrationHarness.TIMEOUT).until(() -> operator.metrics().scrape()
                 .contains("shoot_dualstack_gardenlet_held_shoots{hold=\"PAUSED\"} 2.0"));
 
-        for (int recheck = 0; recheck < 20; recheck++) {
-            sleep(MigrationHarness.FAST.recheckInterval());
-            assertThat(world.landscapes.stream().map(world::shoot).map(RolloutPolicyTest::operation)).containsOnlyNulls();
-        }
+        assertThat(GardenletTriggers.operationsOver(20, MigrationHarness.FAST.recheckInterval(),
+                () -> world.landscapes.stream().map(world::shoot).toList())).as("triggers written, 20 re-check intervals").isEmpty();
         assertThat(operator.metrics().scrape()).contains("shoot_dualstack_gardenlet_triggers_total{phase=\"ROLL_NODES\"} 0.0");
     }
 
@@ -136,29 +129,11 @@ class RolloutPolicyTest {
     }
 
     private void annotate(LocalLandscape landscape, String key, String value) {
-        world.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName()).edit(shoot -> {
-            Map<String, String> annotations = shoot.getMetadata().getAnnotations() == null ? new HashMap<>()
-                    : new HashMap<>(shoot.getMetadata().getAnnotations());
-            if (value == null) {
-                annotations.remove(key);
-            } else {
-                annotations.put(key, value);
-            }
-            shoot.getMetadata().setAnnotations(annotations);
-            return shoot;
-        });
+        new UserShoot(world.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName()))
+                .annotate(key, value);
     }
 
     private static String operation(Shoot shoot) {
         return shoot.getMetadata().getAnnotations() == null ? null : shoot.getMetadata().getAnnotations().get(ExtensionKind.OPERATION_ANNOTATION);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
