@@ -127,14 +127,12 @@ final class GardenletOperation {
         if (left.size() == operations.size()) {
             return started;
         }
-        return resource.edit(current -> {
-            if (left.isEmpty()) {
-                current.getMetadata().getAnnotations().remove(OPERATION);
-            } else {
-                current.getMetadata().getAnnotations().put(OPERATION, String.join(SEPARATOR, left));
-            }
-            return current;
-        });
+        // a patch without the resourceVersion, as gardenlet's merge patch: another writer's change of the Shoot meanwhile
+        // fails nothing (an optimistic lock would fail the reconcile after the roll, and its retry would roll again)
+        if (left.isEmpty()) {
+            return Patches.removeAnnotation(resource, OPERATION);
+        }
+        return resource.patch(Patches.MERGE, Patches.body(Map.of("metadata", Map.of("annotations", Map.of(OPERATION, String.join(SEPARATOR, left))))));
     }
 
     /** {@code Succeeded}, no pending pool rollouts left. */

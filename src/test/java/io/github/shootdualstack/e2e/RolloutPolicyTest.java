@@ -58,6 +58,10 @@ class RolloutPolicyTest {
 
         world.landscapes.forEach(landscape -> annotate(landscape, Orchestration.PAUSE_ANNOTATION, null));
         world.awaitMigrated(world.all(), Duration.ofMinutes(1));
+        for (LocalLandscape landscape : world.landscapes) {
+            assertThat(world.local.simulator(landscape).nodeReplacements()).as(landscape.projectNamespace() + ": each node replaced once")
+                    .isEqualTo(landscape.nodeCount());
+        }
     }
 
     @Test
@@ -130,7 +134,7 @@ class RolloutPolicyTest {
 
     private void annotate(LocalLandscape landscape, String key, String value) {
         new UserShoot(world.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName()))
-                .annotate(key, value);
+                .annotateByMergePatch(key, value);
     }
 
     private static String operation(Shoot shoot) {
