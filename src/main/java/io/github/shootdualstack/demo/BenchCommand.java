@@ -54,6 +54,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "The jar the measured operator process runs, the image's (default: shoot-dualstack-operator.jar beside this jar).")
     Path operatorJar;
 
+    @Option(names = "--gardenlet", defaultValue = "false",
+            description = {"Run the migration rows beside the gardenlet stand-in: the operator's jar with --migrator=gardenlet",
+                    "and --max-rolling, against the migration guide followed by hand under the same limit (the floor);",
+                    "only these rows: no idle landscape (--shoots is not used)."})
+    boolean gardenlet;
+
+    @Option(names = "--max-rolling", paramLabel = "L", defaultValue = "10",
+            description = "With --gardenlet: the most Shoots rolling nodes at once (default: ${DEFAULT-VALUE}).")
+    int maxRolling;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -63,10 +73,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (sizes.stream().anyMatch(n -> n < 0 || n > 100_000) || migrations.stream().anyMatch(m -> m < 0 || m > 500)
-                || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--shoots must be between 0 and 100000, --migrations between 0 and 500, --steady between 0s and 1h");
+        int mostMigrations = gardenlet ? 2000 : 500;
+        if (sizes.stream().anyMatch(n -> n < 0 || n > 100_000) || migrations.stream().anyMatch(m -> m < 0 || m > mostMigrations)
+                || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0 || maxRolling < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shoots must be between 0 and 100000, --migrations between 0 and "
+                    + mostMigrations + ", --steady between 0s and 1h, --max-rolling at least 1");
         }
         Path jar = operatorJar != null ? operatorJar : OperatorProcess.defaultJar();
         if (!Files.isRegularFile(jar)) {
@@ -77,6 +88,10 @@ final class BenchCommand implements Callable<Integer> {
         PrintStream out = System.out;
         out.printf("bench: %d cores, max heap %.0f MiB, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() / MIB, System.getProperty("java.version"));
+        if (gardenlet) {
+            besideGardenlet(jar, out);
+            return 0;
+        }
         List<Idle> results = new ArrayList<>();
         // one garden, filled up from one size to the next: each size is measured with an operator of its own
         try (LocalApiServer garden = LocalApiServer.start()) {
@@ -131,6 +146,29 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The migration rows beside gardenlet ({@link GardenletBench}). */
+    private void besideGardenlet(Path jar, PrintStream out) throws Exception {
+        List<GardenletBench.Result> runs = new ArrayList<>();
+        for (int m : migrations.stream().filter(m -> m > 0).toList()) {
+            out.printf("%n[%d Shoots beside gardenlet, at most %d rolling nodes at once]%n", m, maxRolling);
+            runs.add(GardenletBench.run(m, maxRolling, jar, jvmOptions, out));
+        }
+        if (runs.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("| Shoots | limit | wall time | operator requests / Shoot | operator writes / Shoot (of them triggers) | most rolling at once"
+                + " | each pool rolled once | floor: the guide by hand | floor's writes / Shoot | floor's most rolling | pace (floor time / operator time) |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (GardenletBench.Result r : runs) {
+            GardenletBench.Run op = r.operator();
+            GardenletBench.Run floor = r.floor();
+            out.printf(Locale.ROOT, "| %,d | %d | %.1f s | %.1f | %.1f (%.1f) | %d | %d of %d | %.1f s | %.1f | %d | %.2f |%n", r.shoots(), r.limit(),
+                    op.seconds(), op.requestsPerShoot(), op.writesPerShoot(), op.triggersPerShoot(), op.maxRolling(), op.rolledOnce(),
+                    r.shoots(), floor.seconds(), floor.writesPerShoot(), floor.maxRolling(), r.pace());
+        }
     }
 
     /**

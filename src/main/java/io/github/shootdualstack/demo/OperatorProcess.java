@@ -55,10 +55,17 @@ final class OperatorProcess implements AutoCloseable {
     }
 
     static OperatorProcess start(Path jar, String gardenUrl, List<String> jvmOptions) throws IOException {
+        return start(jar, gardenUrl, jvmOptions, List.of());
+    }
+
+    /** As {@link #start(Path, String, List)}, with more options of {@code run}. */
+    static OperatorProcess start(Path jar, String gardenUrl, List<String> jvmOptions, List<String> runOptions) throws IOException {
         Path dir = Files.createTempDirectory("bench-operator-");
         Path kubeconfig = dir.resolve("kubeconfig");
         Files.writeString(kubeconfig, Kubeconfigs.forServer("garden", gardenUrl));
-        return start(jar, kubeconfig, dir, jvmOptions, "--allow-insecure-shoot-connections");
+        List<String> options = new ArrayList<>(List.of("--allow-insecure-shoot-connections"));
+        options.addAll(runOptions);
+        return start(jar, kubeconfig, dir, jvmOptions, options.toArray(String[]::new));
     }
 
     /** {@code run} against the garden a kubeconfig names, with its own credentials (a real garden's). */
@@ -145,6 +152,17 @@ final class OperatorProcess implements AutoCloseable {
     /** The requests the operator made to an API server so far that were not reads (GET). */
     double writes() throws Exception {
         return sum("shoot_dualstack_api_requests_total", "verb=\"GET\"");
+    }
+
+    /** The node rolls and reconciles it asked of gardenlet so far. */
+    double triggers() throws Exception {
+        return sum("shoot_dualstack_gardenlet_triggers_total");
+    }
+
+    /** The lines of /metrics that start with {@code prefix}. */
+    String lines(String prefix) throws Exception {
+        return java.util.Arrays.stream(get("/metrics").body().split("\n")).filter(line -> line.startsWith(prefix))
+                .collect(java.util.stream.Collectors.joining("\n  "));
     }
 
     /** The operator's log so far. */
