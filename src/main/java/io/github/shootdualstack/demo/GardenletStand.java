@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.github.shootdualstack.garden.ExtensionKind;
 import io.github.shootdualstack.local.ExtensionsConfig;
 import io.github.shootdualstack.local.GardenletStandIn;
+import io.github.shootdualstack.local.Kubeconfigs;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.local.LocalProvider;
@@ -68,12 +69,22 @@ final class GardenletStand implements AutoCloseable {
         LocalApiServer garden = LocalApiServer.start();
         try {
             LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
-                    ShootClusterSimulator.Config.immediate(), landscapes);
+                    ShootClusterSimulator.Config.immediate(), landscapes, GardenletStand::shootApi);
             return new GardenletStand(landscapes, garden, local);
         } catch (RuntimeException e) {
             garden.close();
             throw e;
         }
+    }
+
+    /**
+     * A shoot cluster on an embedded API server without the HTTP watch front the provider adds by default:
+     * beside gardenlet the operator reaches no shoot cluster, and gardenlet and the simulator watch over
+     * the server's own WebSockets. One file descriptor budget (the process's open files) holds 1,000 shoots then.
+     */
+    private static LocalProvider.ShootApi shootApi(LocalLandscape landscape) {
+        LocalApiServer server = LocalApiServer.start();
+        return new LocalProvider.ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.url()), server);
     }
 
     String gardenUrl() {
