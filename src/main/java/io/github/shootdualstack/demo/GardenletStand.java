@@ -80,7 +80,7 @@ final class GardenletStand implements AutoCloseable {
     /**
      * A shoot cluster on an embedded API server without the HTTP watch front the provider adds by default:
      * beside gardenlet the operator reaches no shoot cluster, and gardenlet and the simulator watch over
-     * the server's own WebSockets. One file descriptor budget (the process's open files) holds 1,000 shoots then.
+     * the server's own WebSockets. A thread pool and a server fewer per shoot.
      */
     private static LocalProvider.ShootApi shootApi(LocalLandscape landscape) {
         LocalApiServer server = LocalApiServer.start();
