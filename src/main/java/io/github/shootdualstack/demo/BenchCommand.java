@@ -50,15 +50,20 @@ final class BenchCommand implements Callable<Integer> {
             description = "JVM options of the measured operator process (default: ${DEFAULT-VALUE}).")
     List<String> jvmOptions;
 
-    @Option(names = "--gardenlet",
-            description = {"Idle Shoots beside gardenlet: Shoots a gardenlet " + BenchGarden.GARDENLET_VERSION,
-                    "reconciles, no extension CRD or resource in the garden,",
-                    "and the operator run with --migrator=gardenlet."})
-    boolean besideGardenlet;
-
     @Option(names = "--operator-jar", paramLabel = "FILE",
             description = "The jar the measured operator process runs, the image's (default: shoot-dualstack-operator.jar beside this jar).")
     Path operatorJar;
+
+    @Option(names = "--gardenlet", defaultValue = "false",
+            description = {"Beside gardenlet: the idle rows hold Shoots a gardenlet " + BenchGarden.GARDENLET_VERSION + " reconciles,",
+                    "no extension CRD or resource in the garden, and the operator runs with --migrator=gardenlet;",
+                    "the migration rows run beside the gardenlet stand-in, the operator with --max-rolling, against",
+                    "the migration guide followed by hand under the same limit (the floor)."})
+    boolean gardenlet;
+
+    @Option(names = "--max-rolling", paramLabel = "L", defaultValue = "10",
+            description = "With --gardenlet: the most Shoots rolling nodes at once (default: ${DEFAULT-VALUE}).")
+    int maxRolling;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -69,10 +74,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (sizes.stream().anyMatch(n -> n < 0 || n > 100_000) || migrations.stream().anyMatch(m -> m < 0 || m > 500)
-                || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--shoots must be between 0 and 100000, --migrations between 0 and 500, --steady between 0s and 1h");
+        int mostMigrations = gardenlet ? 2000 : 500;
+        if (sizes.stream().anyMatch(n -> n < 0 || n > 100_000) || migrations.stream().anyMatch(m -> m < 0 || m > mostMigrations)
+                || steady.isNegative() || steady.compareTo(Duration.ofHours(1)) > 0 || maxRolling < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--shoots must be between 0 and 100000, --migrations between 0 and "
+                    + mostMigrations + ", --steady between 0s and 1h, --max-rolling at least 1");
         }
         Path jar = operatorJar != null ? operatorJar : OperatorProcess.defaultJar();
         if (!Files.isRegularFile(jar)) {
@@ -86,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Idle> results = new ArrayList<>();
         // one garden, filled up from one size to the next: each size is measured with an operator of its own
         try (LocalApiServer garden = LocalApiServer.start()) {
-            if (besideGardenlet) {
+            if (gardenlet) {
                 LocalCrds.installShoot(garden.client());
             } else {
                 LocalCrds.install(garden.client());
@@ -98,11 +104,11 @@ final class BenchCommand implements Callable<Integer> {
                 BenchGarden.populate(garden.client(), filled, shoots - filled, created -> {
                     out.printf("  %,d Shoots created%n", created);
                     garden.forgetRecordedRequests();
-                }, besideGardenlet);
+                }, gardenlet);
                 garden.forgetRecordedRequests();
                 filled = shoots;
                 out.printf("  filled in %.1f s; starting the operator (%s)%s%n", (System.nanoTime() - fill) / 1e9, String.join(" ", jvmOptions),
-                        besideGardenlet ? " beside gardenlet" : "");
+                        gardenlet ? " beside gardenlet" : "");
                 results.add(idle(jar, garden, shoots, out));
             }
         }
@@ -115,6 +121,10 @@ final class BenchCommand implements Callable<Integer> {
                     : String.format(Locale.ROOT, "%.2f KiB", (r.retainedMiB() - empty.retainedMiB()) * 1024 / r.shoots());
             out.printf(Locale.ROOT, "| %,d | %.1f MiB | %s | %.0f MiB | %.1f s | %s |%n", r.shoots(), r.retainedMiB(), perShoot,
                     r.rssMiB(), r.startToReadySeconds(), r.shoots() == 0 ? "—" : String.format(Locale.ROOT, "%.3f", r.requestsPerShootHour()));
+        }
+        if (gardenlet) {
+            besideGardenlet(jar, out);
+            return 0;
         }
         List<MigrationBench.Result> runs = new ArrayList<>();
         if (migrations.stream().anyMatch(m -> m > 0)) {
@@ -148,6 +158,29 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The migration rows beside gardenlet ({@link GardenletBench}). */
+    private void besideGardenlet(Path jar, PrintStream out) throws Exception {
+        List<GardenletBench.Result> runs = new ArrayList<>();
+        for (int m : migrations.stream().filter(m -> m > 0).toList()) {
+            out.printf("%n[%d Shoots beside gardenlet, at most %d rolling nodes at once]%n", m, maxRolling);
+            runs.add(GardenletBench.run(m, maxRolling, jar, jvmOptions, out));
+        }
+        if (runs.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.println("| Shoots | limit | wall time | operator requests / Shoot | operator writes / Shoot (of them triggers) | most rolling at once"
+                + " | each pool rolled once | floor: the guide by hand | floor's writes / Shoot | floor's most rolling | pace (floor time / operator time) |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (GardenletBench.Result r : runs) {
+            GardenletBench.Run op = r.operator();
+            GardenletBench.Run floor = r.floor();
+            out.printf(Locale.ROOT, "| %,d | %d | %.1f s | %.1f | %.1f (%.1f) | %d | %d of %d | %.1f s | %.1f | %d | %.2f |%n", r.shoots(), r.limit(),
+                    op.seconds(), op.requestsPerShoot(), op.writesPerShoot(), op.triggersPerShoot(), op.maxRolling(), op.rolledOnce(),
+                    r.shoots(), floor.seconds(), floor.writesPerShoot(), floor.maxRolling(), r.pace());
+        }
+    }
+
     /**
      * A garden of {@code shoots} idle Shoots, and the operator's jar run against it in a process of its
      * own, as a user sizing the chart would see it: its heap after a full GC, its RSS, the time from its
@@ -155,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Idle idle(Path jar, LocalApiServer garden, int shoots, PrintStream out) throws Exception {
         try (OperatorProcess operator = OperatorProcess.start(jar, garden.url(), jvmOptions,
-                besideGardenlet ? List.of("--migrator=gardenlet") : List.of())) {
+                gardenlet ? List.of("--migrator=gardenlet") : List.of())) {
             double ready = operator.awaitReady(Duration.ofMinutes(5));
             out.printf(Locale.ROOT, "  ready %.1f s after its start; waiting for the first reconcile of every Shoot%n", ready);
             operator.awaitReconciled(shoots, Duration.ofMinutes(10));

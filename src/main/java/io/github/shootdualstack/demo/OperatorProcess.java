@@ -154,6 +154,17 @@ final class OperatorProcess implements AutoCloseable {
         return sum("shoot_dualstack_api_requests_total", "verb=\"GET\"");
     }
 
+    /** The node rolls and reconciles it asked of gardenlet so far. */
+    double triggers() throws Exception {
+        return sum("shoot_dualstack_gardenlet_triggers_total");
+    }
+
+    /** The lines of /metrics that start with {@code prefix}. */
+    String lines(String prefix) throws Exception {
+        return java.util.Arrays.stream(get("/metrics").body().split("\n")).filter(line -> line.startsWith(prefix))
+                .collect(java.util.stream.Collectors.joining("\n  "));
+    }
+
     /** The operator's log so far. */
     String log() throws IOException {
         return Files.readString(dir.resolve("operator.log"));

@@ -1,0 +1,218 @@
+package io.github.shootdualstack.demo;
+
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.github.shootdualstack.garden.ExtensionKind;
+import io.github.shootdualstack.local.ExtensionsConfig;
+import io.github.shootdualstack.local.GardenletStandIn;
+import io.github.shootdualstack.local.Kubeconfigs;
+import io.github.shootdualstack.local.LocalApiServer;
+import io.github.shootdualstack.local.LocalLandscape;
+import io.github.shootdualstack.local.LocalProvider;
+import io.github.shootdualstack.local.MigrationGuideByHand;
+import io.github.shootdualstack.local.ShootClusterSimulator;
+import io.github.shootdualstack.migration.Migration;
+import io.github.shootdualstack.migration.Orchestration;
+import io.github.shootdualstack.shoot.Shoot;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * N IPv4 Shoots of two one-node pools on an embedded garden, with the local provider and the gardenlet
+ * stand-in, followed by a watch of Shoots: what rolls at once ({@link RollingSampler}) and whose
+ * migration has ended. The Shoots are keyed by project namespace, one Shoot each.
+ */
+final class GardenletStand implements AutoCloseable {
+
+    /**
+     * The user's edit: both families, and the owner's request to migrate now rather than in the maintenance window (the
+     * landscape's Shoots have no annotation before). A JSON patch: the local garden's merge patch appends to lists.
+     */
+    private static final String EDIT = "[{\"op\":\"replace\",\"path\":\"/spec/networking/ipFamilies\",\"value\":[\"IPv4\",\"IPv6\"]},"
+            + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + Migration.REQUEST_ANNOTATION + "\":\""
+            + Migration.REQUEST_MIGRATE_NOW + "\"}}]";
+
+    private final List<LocalLandscape> landscapes;
+    private final LocalApiServer garden;
+    private final LocalProvider local;
+    private final GardenletStandIn gardenlet;
+    private final Map<String, Shoot> watched = new ConcurrentHashMap<>();
+    private final Map<String, Long> edited = new ConcurrentHashMap<>();
+    private final Set<String> done = ConcurrentHashMap.newKeySet();
+    private final RollingSampler sampler = new RollingSampler();
+    private final SharedIndexInformer<Shoot> watch;
+    // per Shoot, the nanoTime of: the edit, the roll asked, the roll ended, the migration ended, the roll taken up by gardenlet
+    private final Map<String, long[]> times = new ConcurrentHashMap<>();
+
+    private GardenletStand(List<LocalLandscape> landscapes, LocalApiServer garden, LocalProvider local) {
+        this.landscapes = landscapes;
+        this.garden = garden;
+        this.local = local;
+        this.gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        this.watch = garden.client().resources(Shoot.class).inAnyNamespace().inform(handler());
+    }
+
+    static GardenletStand start(int shoots) {
+        List<LocalLandscape> landscapes = new ArrayList<>();
+        for (int i = 0; i < shoots; i++) {
+            landscapes.add(LocalLandscape.builder().project("g" + i).shoot("prod").pool("pool-a", 1).pool("pool-b", 1).build());
+        }
+        LocalApiServer garden = LocalApiServer.start();
+        try {
+            LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
+                    ShootClusterSimulator.Config.immediate(), landscapes, GardenletStand::shootApi);
+            return new GardenletStand(landscapes, garden, local);
+        } catch (RuntimeException e) {
+            garden.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A shoot cluster on an embedded API server without the HTTP watch front the provider adds by default:
+     * beside gardenlet the operator reaches no shoot cluster, and gardenlet and the simulator watch over
+     * the server's own WebSockets. A thread pool and a server fewer per shoot.
+     */
+    private static LocalProvider.ShootApi shootApi(LocalLandscape landscape) {
+        LocalApiServer server = LocalApiServer.start();
+        return new LocalProvider.ShootApi(server.client(), Kubeconfigs.forServer(landscape.technicalNamespace(), server.url()), server);
+    }
+
+    String gardenUrl() {
+        return garden.url();
+    }
+
+    List<String> keys() {
+        return landscapes.stream().map(LocalLandscape::projectNamespace).toList();
+    }
+
+    RollingSampler sampler() {
+        return sampler;
+    }
+
+    int reconciles() {
+        return gardenlet.reconciles();
+    }
+
+    /** Every Shoot edited to [IPv4, IPv6], one after the other. */
+    void editAll() {
+        for (LocalLandscape landscape : landscapes) {
+            Shoot patched = garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName())
+                    .patch(PatchContext.of(PatchType.JSON), EDIT);
+            edited.put(landscape.projectNamespace(), version(patched));
+            times.computeIfAbsent(landscape.projectNamespace(), k -> new long[5])[0] = System.nanoTime();
+        }
+    }
+
+    /** The guide followed by hand for one Shoot, reading it from this stand's watch (at the user's edit or later). */
+    MigrationGuideByHand guideByHand(String key, Duration pollInterval) {
+        return new MigrationGuideByHand(garden.client(), key, "prod", pollInterval).watching(() -> {
+            Shoot shoot = watched.get(key);
+            Long edit = edited.get(key);
+            return shoot == null || edit == null || version(shoot) < edit ? null : shoot;
+        });
+    }
+
+    void awaitDone(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (done.size() < landscapes.size()) {
+            if (System.nanoTime() > deadline) {
+                String stuck = keys().stream().filter(key -> !done.contains(key)).findFirst().orElseThrow();
+                throw new IllegalStateException(done.size() + " of " + landscapes.size() + " migrations ended within " + timeout
+                        + "; one that did not: " + Serialization.asJson(watched.get(stuck)));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Median seconds from the edit to the roll asked, of the roll (and until gardenlet took it up), from the roll's end to the migration's. */
+    String phases() {
+        List<long[]> all = new ArrayList<>(times.values());
+        return String.format(java.util.Locale.ROOT, "median s: edit->roll asked %.2f, rolling %.2f (taken up after %.2f), roll end->end %.2f",
+                median(all, 0, 1), median(all, 1, 2), median(all, 1, 4), median(all, 2, 3));
+    }
+
+    private static double median(List<long[]> all, int from, int to) {
+        List<Double> d = all.stream().filter(a -> a[from] > 0 && a[to] > 0).map(a -> (a[to] - a[from]) / 1e9).sorted().toList();
+        return d.isEmpty() ? Double.NaN : d.get(d.size() / 2);
+    }
+
+    /** The Shoots whose nodes were asked to roll once, each of their nodes replaced once: each pool rolled once. */
+    int rolledOnce() {
+        return (int) landscapes.stream().filter(landscape -> sampler.rollsAsked(landscape.projectNamespace()) == 1
+                && local.simulator(landscape).nodeReplacements() == landscape.nodeCount()).count();
+    }
+
+    private ResourceEventHandler<Shoot> handler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Shoot shoot) {
+                onUpdate(null, shoot);
+            }
+
+            @Override
+            public void onUpdate(Shoot old, Shoot shoot) {
+                String key = shoot.getMetadata().getNamespace();
+                watched.put(key, shoot);
+                sampler.observe(key, rollAsked(shoot), Orchestration.rollingNodes(shoot));
+                Long edit = edited.get(key);
+                long[] at = times.computeIfAbsent(key, k -> new long[5]);
+                if (at[1] != 0 && at[4] == 0 && !rollAsked(shoot)) {
+                    at[4] = System.nanoTime();
+                }
+                if (rollAsked(shoot) && at[1] == 0) {
+                    at[1] = System.nanoTime();
+                } else if (at[1] != 0 && at[2] == 0 && !Orchestration.rollingNodes(shoot)) {
+                    at[2] = System.nanoTime();
+                }
+                if (edit != null && version(shoot) >= edit && ended(shoot)) {
+                    if (done.add(key)) {
+                        at[3] = System.nanoTime();
+                    }
+                }
+            }
+
+            @Override
+            public void onDelete(Shoot shoot, boolean finalStateUnknown) {
+                sampler.forget(shoot.getMetadata().getNamespace());
+            }
+        };
+    }
+
+    /** Both families, gardenlet's last reconcile of this generation succeeded, no constraint left, nothing asked of gardenlet. */
+    static boolean ended(Shoot shoot) {
+        List<String> families = shoot.getSpec().getNetworking().getIpFamilies();
+        return families != null && families.size() == 2 && GardenletStandIn.upToDate(shoot) && !Orchestration.migrating(shoot)
+                && operation(shoot).isEmpty();
+    }
+
+    private static boolean rollAsked(Shoot shoot) {
+        return operation(shoot).stream().anyMatch(part -> part.startsWith(Orchestration.ROLLOUT_WORKERS + "="));
+    }
+
+    private static List<String> operation(Shoot shoot) {
+        Map<String, String> annotations = shoot.getMetadata().getAnnotations();
+        String operation = annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION);
+        return operation == null ? List.of() : Arrays.stream(operation.split(";")).map(String::trim).filter(part -> !part.isEmpty()).toList();
+    }
+
+    private static long version(Shoot shoot) {
+        return Long.parseLong(shoot.getMetadata().getResourceVersion());
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+        local.close();
+        garden.close();
+    }
+}
