@@ -34,8 +34,15 @@ public final class ShootOperator implements AutoCloseable {
         this.garden = new KubernetesClientBuilder().withConfig(gardenConfig)
                 .withKubernetesSerialization(settings.migrator() == Migrator.GARDENLET ? GardenSerialization.besideGardenlet()
                         : GardenSerialization.create())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
-                        .addOrReplaceInterceptor("user-agent", UserAgent.interceptor()))
+                .withHttpClientBuilderConsumer(b -> {
+                    b.addOrReplaceInterceptor("metrics", metrics.apiRequests("garden"))
+                            .addOrReplaceInterceptor("user-agent", UserAgent.interceptor());
+                    if (gardenConfig.getMasterUrl() != null && gardenConfig.getMasterUrl().startsWith("http:")) {
+                        // a plain-HTTP garden (embedded, development): HTTP/1.1, no h2c upgrade, whose frames the JDK
+                        // client was seen to lose step with on lists of many Shoots; over TLS, HTTP/2 as negotiated
+                        b.preferHttp11();
+                    }
+                })
                 .build();
         this.shootClusters = new ShootClusters(garden, settings.shootAccess(), settings.clock(), metrics.apiRequests("shoot"),
                 settings.allowInsecureShootConnections(), UserAgent.VALUE, settings.maxShootResponseBytes());

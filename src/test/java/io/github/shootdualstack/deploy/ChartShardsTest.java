@@ -72,7 +72,8 @@ class ChartShardsTest {
         assertThat(operator(shards, "dev").getArgs()).containsExactly("run", "--http-port=8080",
                 "--namespace=garden-dev", "--namespace=garden-qa", "--selector=dualstack.gardener.cloud/migrate=true",
                 "--recheck-interval=30s", "--max-backoff=5m", "--route-warning-nodes=50", "--no-server-side-apply",
-                "--log-format=plain", "--shoot-access=auto", "--migrator=auto", "--leader-election", "--leader-election-name=" + FULLNAME + "-dev");
+                "--log-format=plain", "--shoot-access=auto", "--migrator=auto", "--max-rolling=0",
+                "--max-rolling-per-seed=0", "--leader-election", "--leader-election-name=" + FULLNAME + "-dev");
         assertThat(operator(shards, "prod-a").getArgs())
                 .contains("--namespace=garden-prod", "--selector=dualstack.gardener.cloud/migrate=true,shard=a",
                         "--leader-election-name=" + FULLNAME + "-prod-a")
