@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.github.shootdualstack.migration.Conditions;
 import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.shoot.Condition;
-import io.github.shootdualstack.shoot.LastOperation;
 import io.github.shootdualstack.shoot.Shoot;
 
 import java.util.Comparator;
@@ -60,11 +59,10 @@ record LandscapeSummary(int migrating, int rollingNodes, int waitingForASlot, in
                     progressing++;
                 }
             }
-            if (shoot.getMetadata().getAnnotations() != null && "true".equals(shoot.getMetadata().getAnnotations().get(Orchestration.PAUSE_ANNOTATION))) {
+            if (Orchestration.pausedByAnnotation(shoot)) {
                 paused++;
             }
-            LastOperation last = shoot.getStatus().getLastOperation();
-            if (last != null && (LastOperation.STATE_FAILED.equals(last.getState()) || LastOperation.STATE_ERROR.equals(last.getState()))) {
+            if (Orchestration.gardenletFailed(shoot)) {
                 blocked++;
             }
         }

@@ -144,7 +144,7 @@ public final class Orchestration {
             return new Decision(null, null, ended, null, null, migrating ? "gardenlet" : null, migrating ? Hold.GARDENLET : null,
                     migrating ? in.settings().maxBackoff() : null, migrating ? memory : Memory.NONE);
         }
-        if (in.settings().paused() || "true".equals(annotation(shoot, PAUSE_ANNOTATION))) {
+        if (in.settings().paused() || pausedByAnnotation(shoot)) {
             // lifting the pause is a change of the Shoot (its annotation) or a restart (the installation's flag)
             return waiting(phase, in.settings().paused() ? "the installation's pause to be lifted"
                     : "its " + PAUSE_ANNOTATION + " annotation to be removed", Hold.PAUSED, null, memory);
@@ -163,7 +163,7 @@ public final class Orchestration {
         String current = operation(shoot);
         String busy = busy(shoot, current);
         if (busy != null) {
-            return waiting(phase, busy, failed(shoot) ? Hold.BLOCKED : Hold.GARDENLET, in.settings().recheckInterval(), memory);
+            return waiting(phase, busy, gardenletFailed(shoot) ? Hold.BLOCKED : Hold.GARDENLET, in.settings().recheckInterval(), memory);
         }
         if (phase == Phase.ROLL_NODES && !migrateNow) {
             MaintenanceWindow window = MaintenanceWindow.of(shoot.getSpec() == null ? null : shoot.getSpec().getMaintenance());
@@ -262,8 +262,14 @@ public final class Orchestration {
         return Conditions.find(constraints, Conditions.NODES_TYPE) != null || Conditions.find(constraints, Conditions.DNS_TYPE) != null;
     }
 
-    private static boolean failed(Shoot shoot) {
-        LastOperation last = shoot.getStatus().getLastOperation();
+    /** Whether the Shoot's own {@value #PAUSE_ANNOTATION} annotation pauses it. */
+    public static boolean pausedByAnnotation(Shoot shoot) {
+        return "true".equals(annotation(shoot, PAUSE_ANNOTATION));
+    }
+
+    /** Whether gardenlet's last operation on the Shoot failed or errs: the Shoot is blocked until gardenlet's retry succeeds. */
+    public static boolean gardenletFailed(Shoot shoot) {
+        LastOperation last = shoot.getStatus() == null ? null : shoot.getStatus().getLastOperation();
         return last != null && (LastOperation.STATE_FAILED.equals(last.getState()) || LastOperation.STATE_ERROR.equals(last.getState()));
     }
 

@@ -47,7 +47,7 @@ final class RollSlots {
      */
     synchronized List<String> observe(Seen seen) {
         waiting.remove(seen.key());
-        boolean was = seen.key() != null && rolling.containsKey(seen.key());
+        boolean was = rolling.containsKey(seen.key());
         if (seen.rolling()) {
             rolling.put(seen.key(), seed(seen.seed()));
         } else {

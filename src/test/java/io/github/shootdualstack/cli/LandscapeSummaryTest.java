@@ -72,9 +72,6 @@ class LandscapeSummaryTest {
     }
 
     private static Condition condition(String type, String status) {
-        Condition condition = new Condition();
-        condition.setType(type);
-        condition.setStatus(status);
-        return condition;
+        return new Condition(type, status, null, null);
     }
 }
