@@ -72,6 +72,8 @@ final class GardenletBench {
             double writes = operator.writes();
             double triggers = operator.triggers();
             int reconciles = stand.reconciles();
+            double operatorCpu = operator.cpuSeconds();
+            double benchCpu = benchCpuSeconds();
             long start = System.nanoTime();
             stand.editAll();
             try {
@@ -83,6 +85,8 @@ final class GardenletBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             out.println("  " + stand.phases());
+            out.printf(Locale.ROOT, "  CPU seconds during the run: the operator's process %.1f, the bench's (garden, gardenlet, shoots) %.1f%n",
+                    operator.cpuSeconds() - operatorCpu, benchCpuSeconds() - benchCpu);
             out.println("  " + operator.lines("shoot_dualstack_api_requests_total"));
             return new Run(seconds, (operator.requests() - requests) / shoots, (operator.writes() - writes) / shoots,
                     (operator.triggers() - triggers) / shoots, (double) (stand.reconciles() - reconciles) / shoots,
@@ -95,6 +99,7 @@ final class GardenletBench {
         try (GardenletStand stand = GardenletStand.start(shoots)) {
             Semaphore slots = new Semaphore(limit, true);
             int reconciles = stand.reconciles();
+            double benchCpu = benchCpuSeconds();
             long start = System.nanoTime();
             stand.editAll();
             List<Future<MigrationGuideByHand.Result>> guides = new ArrayList<>();
@@ -108,11 +113,17 @@ final class GardenletBench {
             stand.awaitDone(timeout);
             double seconds = (System.nanoTime() - start) / 1e9;
             System.out.println("  " + stand.phases());
+            System.out.printf(Locale.ROOT, "  CPU seconds during the run: the bench's (garden, gardenlet, shoots, the guide's followers) %.1f%n",
+                    benchCpuSeconds() - benchCpu);
             return new Run(seconds, Double.NaN, (double) triggers / shoots, (double) triggers / shoots,
                     (double) (stand.reconciles() - reconciles) / shoots, stand.sampler().max(), stand.rolledOnce());
         } finally {
             people.shutdownNow();
         }
+    }
+
+    private static double benchCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(cpu -> cpu.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     private static void print(PrintStream out, Run run) {

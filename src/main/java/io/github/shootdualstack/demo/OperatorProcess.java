@@ -134,6 +134,11 @@ final class OperatorProcess implements AutoCloseable {
         return sum("jvm_memory_used_bytes{area=\"heap\"", "Eden");
     }
 
+    /** CPU seconds the process has used so far, its threads together. */
+    double cpuSeconds() {
+        return process.toHandle().info().totalCpuDuration().map(cpu -> cpu.toNanos() / 1e9).orElse(Double.NaN);
+    }
+
     /** Resident set size in bytes. */
     double rss() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {

@@ -104,7 +104,9 @@ public final class GardenActions {
             ops.add(Map.of("op", "remove", "path", requestPath));
         }
         try {
-            return resource.patch(Patches.JSON, Patches.body(ops));
+            // on the Shoot as read: a patch by name alone would read it once more first
+            return garden.resources(Shoot.class).inNamespace(fresh.getMetadata().getNamespace()).resource(fresh)
+                    .patch(Patches.JSON, Patches.body(ops));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 422) {
                 throw e;
@@ -123,7 +125,8 @@ public final class GardenActions {
     public Shoot removeShootAnnotation(Shoot shoot, String key, String value) {
         String path = "/metadata/annotations/" + Patches.escape(key);
         try {
-            return garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName())
+            // on the Shoot given (its name): a patch by name alone would read it first
+            return garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).resource(shoot)
                     .patch(Patches.JSON, Patches.body(List.of(
                             Map.of("op", "test", "path", path, "value", value),
                             Map.of("op", "remove", "path", path))));

@@ -12,14 +12,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -40,12 +35,14 @@ import java.util.function.Function;
  * starts one. A reconcile writes {@code status.lastOperation} {@code Processing} and then
  * {@code Succeeded} (or {@code Error}, retried after a back-off), {@code observedGeneration} and
  * {@code status.gardener}; what it does in between is {@link GardenletReconcile}'s, its start and end
- * {@link GardenletOperation}'s. Shoots are reconciled one at a time each, several side by side.
+ * {@link GardenletOperation}'s. Shoots are reconciled one at a time each, up to
+ * {@value #CONCURRENT_SYNCS} side by side from one first-in, first-out queue, as gardenlet's shoot controller does.
  */
 public final class GardenletStandIn implements AutoCloseable {
 
     public static final String VERSION = "v1.138.0";
-    static final int WORKERS = 4;
+    /** Shoots reconciled at once: gardenlet's default {@code controllers.shoot.concurrentSyncs}. */
+    static final int CONCURRENT_SYNCS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(GardenletStandIn.class);
 
@@ -78,8 +75,7 @@ public final class GardenletStandIn implements AutoCloseable {
     private final KubernetesClient garden;
     private final Function<String, KubernetesClient> shootClusters;
     private final Config config;
-    private final List<ScheduledExecutorService> workers;
-    private final Set<Key> queued = ConcurrentHashMap.newKeySet();
+    private final ReconcileQueue<Key> queue;
     private final Map<Key, Duration> backoffs = new ConcurrentHashMap<>();
     private final AtomicInteger reconciles = new AtomicInteger();
     private SharedIndexInformer<Shoot> informer;
@@ -92,7 +88,7 @@ public final class GardenletStandIn implements AutoCloseable {
         this.garden = garden;
         this.shootClusters = shootClusters;
         this.config = config;
-        this.workers = Workers.start("local-gardenlet", WORKERS);
+        this.queue = new ReconcileQueue<>("local-gardenlet", CONCURRENT_SYNCS, this::reconcile);
     }
 
     /** Starts watching the garden's Shoots; returns once they are listed. */
@@ -114,7 +110,7 @@ public final class GardenletStandIn implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        Workers.stop(workers);
+        queue.close();
     }
 
     private ResourceEventHandler<Shoot> handler() {
@@ -150,18 +146,7 @@ public final class GardenletStandIn implements AutoCloseable {
 
     /** Reconciles the Shoot after {@code delay}; a request for a Shoot already waiting is merged into it. */
     private void enqueue(Key key, Duration delay) {
-        ScheduledExecutorService worker = workers.get(Math.floorMod(key.hashCode(), WORKERS));
-        if (worker.isShutdown() || !queued.add(key)) {
-            return;
-        }
-        try {
-            worker.schedule(() -> {
-                queued.remove(key);
-                reconcile(key);
-            }, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException stopped) {
-            queued.remove(key);
-        }
+        queue.add(key, delay);
     }
 
     private void reconcile(Key key) {

@@ -52,7 +52,8 @@ public final class Orchestration {
     }
 
     /**
-     * @param recheckInterval triggers at least this far apart, the gap growing while the phase does not move
+     * @param recheckInterval a trigger again at least this long after one whose reconcile left the constraints as they were,
+     *                        the gap growing while they do not move (one that moved them is followed at once)
      * @param maxBackoff      up to this
      * @param paused          no new trigger for any Shoot (the installation's pause)
      * @param wave            the migrating Shoots driven without being asked; {@code null} for all. Others only
@@ -89,11 +90,17 @@ public final class Orchestration {
      *
      * @param triggeredAt   when it last wrote a trigger; {@code null} for none
      * @param phase         the phase it was in then
-     * @param phaseSince    when that phase was first seen with a trigger (the back-off grows from there)
+     * @param phaseSince    when the constraints were first seen as they were then, with a trigger (the back-off grows from there)
      * @param rollRequested whether it asked for the node roll in this migration
+     * @param constraints   the two constraints' statuses and reasons then: a reconcile that changed them moved the migration
      */
-    public record Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested) {
-        public static final Memory NONE = new Memory(null, null, null, false);
+    public record Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested, String constraints) {
+        public static final Memory NONE = new Memory(null, null, null, false, null);
+
+        /** Remembered without the constraints: the next trigger after any change of phase comes at once. */
+        public Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested) {
+            this(triggeredAt, phase, phaseSince, rollRequested, null);
+        }
     }
 
     public record Input(Shoot shoot, Instant now, Settings settings, Memory memory) {
@@ -171,11 +178,13 @@ public final class Orchestration {
                 return waiting(phase, "the maintenance window " + window, Hold.WINDOW, window.untilNextBegin(in.now()), memory);
             }
         }
-        Instant since = phase == memory.phase() && memory.phaseSince() != null ? memory.phaseSince() : in.now();
-        if (memory.triggeredAt() != null) {
-            Duration gap = phase == memory.phase() ? backoff(Duration.between(since, in.now()), in.settings())
-                    : in.settings().recheckInterval();
-            Instant next = memory.triggeredAt().plus(gap);
+        // gardenlet's last reconcile has finished (not busy): if it moved the constraints, the next one is asked for at once;
+        // if not, less and less often while they stay as they are
+        String seen = constraints(nodes, dns);
+        boolean moved = phase != memory.phase() || !seen.equals(memory.constraints());
+        Instant since = !moved && memory.phaseSince() != null ? memory.phaseSince() : in.now();
+        if (memory.triggeredAt() != null && !moved) {
+            Instant next = memory.triggeredAt().plus(backoff(Duration.between(since, in.now()), in.settings()));
             if (in.now().isBefore(next)) {
                 return waiting(phase, "the back-off until " + next, Hold.GARDENLET, Duration.between(in.now(), next), memory);
             }
@@ -198,7 +207,7 @@ public final class Orchestration {
         }
         List<String> operations = new ArrayList<>(others(current));
         operations.add(own);
-        Memory next = new Memory(in.now(), phase, since, memory.rollRequested() || phase == Phase.ROLL_NODES);
+        Memory next = new Memory(in.now(), phase, since, memory.rollRequested() || phase == Phase.ROLL_NODES, seen);
         // inside the wave the request only lifts the window, and is acted on with the roll
         return new Decision(String.join(";", operations), current, migrateNow && inWave && phase == Phase.ROLL_NODES, event, phase,
                 null, null, in.settings().recheckInterval(), next);
@@ -281,6 +290,11 @@ public final class Orchestration {
         return networking != null && networking.getIpFamilies() != null && networking.getIpFamilies().size() == 2
                 && last != null && LastOperation.STATE_SUCCEEDED.equals(last.getState())
                 && shoot.getMetadata().getGeneration() != null && shoot.getMetadata().getGeneration().equals(status.getObservedGeneration());
+    }
+
+    /** The constraints' statuses and reasons: what a reconcile that moved the migration changed. */
+    private static String constraints(Condition nodes, Condition dns) {
+        return (nodes == null ? "-" : nodes.getStatus() + "/" + nodes.getReason()) + " " + (dns == null ? "-" : dns.getStatus() + "/" + dns.getReason());
     }
 
     private static Duration backoff(Duration age, Settings settings) {

@@ -114,7 +114,9 @@ public final class EventRecorder {
     private Recorded repeat(Recorded earlier, Instant now) {
         int count = earlier.count() + 1;
         try {
-            client.v1().events().inNamespace(earlier.namespace()).withName(earlier.name())
+            // on the event by its name: a patch by name alone would read the event first
+            Event named = new EventBuilder().withNewMetadata().withNamespace(earlier.namespace()).withName(earlier.name()).endMetadata().build();
+            client.v1().events().inNamespace(earlier.namespace()).resource(named)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"count\":" + count + ",\"lastTimestamp\":\"" + Conditions.timestamp(now) + "\"}");
             return new Recorded(earlier.namespace(), earlier.name(), count);
         } catch (KubernetesClientException e) {

@@ -43,23 +43,24 @@ final class RollSlots {
     /**
      * A Shoot as its reconcile found it, not asking for a slot (it leaves the queue).
      *
-     * @return the waiting Shoots a slot this freed goes to, to be woken
+     * @return the waiting Shoots a slot goes to, to be woken: one this freed, or one the Shoot was woken
+     *         for and no longer asks for (paused, say)
      */
     synchronized List<String> observe(Seen seen) {
-        waiting.remove(seen.key());
+        boolean left = waiting.remove(seen.key()) != null;
         boolean was = rolling.containsKey(seen.key());
         if (seen.rolling()) {
             rolling.put(seen.key(), seed(seen.seed()));
         } else {
             rolling.remove(seen.key());
         }
-        return was && !seen.rolling() ? next() : List.of();
+        return left || was && !seen.rolling() ? next() : List.of();
     }
 
     /** A Shoot no longer migrating, or gone: it neither rolls nor waits. */
     synchronized List<String> forget(String key) {
-        waiting.remove(key);
-        return rolling.remove(key) != null ? next() : List.of();
+        boolean left = waiting.remove(key) != null;
+        return rolling.remove(key) != null || left ? next() : List.of();
     }
 
     /**

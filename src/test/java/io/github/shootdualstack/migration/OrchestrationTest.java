@@ -166,16 +166,25 @@ class OrchestrationTest {
     }
 
     @Test
-    void aNewPhase_isTriggeredOnceTheRecheckIntervalHasPassedSinceTheLastTrigger() {
-        Memory rolled = new Memory(IN_WINDOW, Phase.ROLL_NODES, IN_WINDOW, true);
+    void aReconcileThatMovedTheConstraints_isFollowedAtOnce() {
+        Memory rolled = decide(shoot(nodes(Condition.PROGRESSING)), IN_WINDOW, Memory.NONE).memory();
 
-        Decision tooSoon = decide(shoot(nodes(Condition.TRUE)), IN_WINDOW.plusSeconds(10), rolled);
-        Decision later = decide(shoot(nodes(Condition.TRUE)), IN_WINDOW.plusSeconds(30), rolled);
+        Decision next = decide(shoot(nodes(Condition.TRUE)), IN_WINDOW.plusSeconds(1), rolled);
+
+        assertThat(next.operation()).as("gardenlet's reconcile finished and moved the nodes constraint").isEqualTo("reconcile");
+        assertThat(next.memory().phaseSince()).isEqualTo(IN_WINDOW.plusSeconds(1));
+    }
+
+    @Test
+    void aReconcileThatLeftTheConstraintsAsTheyWere_isFollowedOnlyAfterTheRecheckInterval() {
+        Memory dnsProgressing = decide(shoot(dns(Condition.PROGRESSING)), IN_WINDOW, Memory.NONE).memory();
+
+        Decision tooSoon = decide(shoot(dns(Condition.PROGRESSING)), IN_WINDOW.plusSeconds(10), dnsProgressing);
+        Decision moved = decide(shoot(dns(Condition.TRUE)), IN_WINDOW.plusSeconds(10), dnsProgressing);
 
         assertThat(tooSoon.operation()).isNull();
         assertThat(tooSoon.recheck()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(later.operation()).isEqualTo("reconcile");
-        assertThat(later.memory().phaseSince()).isEqualTo(IN_WINDOW.plusSeconds(30));
+        assertThat(moved.operation()).as("DNS Progressing to True, in the same phase").isEqualTo("reconcile");
     }
 
     @Test

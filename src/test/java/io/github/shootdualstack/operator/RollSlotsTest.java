@@ -72,4 +72,18 @@ class RollSlotsTest {
 
         assertThat(woken).containsExactly("p/c");
     }
+
+    @Test
+    void aWokenWaiterThatNoLongerAsks_passesItsSlotToTheNextInLine() {
+        RollSlots slots = new RollSlots(1, 0);
+        slots.take("p/a", "s1", Stream::empty);
+        slots.take("p/b", "s1", Stream::empty);
+        slots.take("p/c", "s1", Stream::empty);
+        assertThat(slots.observe(new RollSlots.Seen("p/a", "s1", false))).containsExactly("p/b");
+
+        List<String> woken = slots.observe(new RollSlots.Seen("p/b", "s1", false)); // woken, but paused meanwhile
+
+        assertThat(woken).as("the slot p/b was woken for goes on to p/c").containsExactly("p/c");
+        assertThat(slots.forget("p/c")).as("nobody left in line").isEmpty();
+    }
 }
