@@ -10,8 +10,24 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, PlanCommand.class, StatusCommand.class})
 public final class Main {
 
+    /** The JDK's setting of the common pool's parallelism. */
+    static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     public static void main(String[] args) {
+        commonPoolOfTwo();
         System.exit(execute(commandLine(), args));
+    }
+
+    /**
+     * On one or two cores the JDK's common pool has a single thread, and {@code CompletableFuture} then
+     * starts a new thread for every asynchronous step instead: the HTTP client's every response, over a
+     * thousand threads a minute beside a busy gardenlet. Two threads, unless the JVM was told otherwise;
+     * called first, before anything uses the pool.
+     */
+    public static void commonPoolOfTwo() {
+        if (System.getProperty(COMMON_POOL_PARALLELISM) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(COMMON_POOL_PARALLELISM, "2");
+        }
     }
 
     /**

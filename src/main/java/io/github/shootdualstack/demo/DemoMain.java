@@ -13,6 +13,7 @@ public final class DemoMain {
     }
 
     public static void main(String[] args) {
+        Main.commonPoolOfTwo();
         System.exit(Main.execute(commandLine(), args));
     }
 

@@ -26,6 +26,11 @@ final class GardenletBench {
     /** How often the operator looks again (the shortest run allows), and its longest back-off: short, for a local garden. */
     static final Duration RECHECK = Duration.ofSeconds(1);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /**
+     * Shoots each run migrates before it is measured: its process's first migrations run code the JIT compiler has
+     * not compiled yet, the operator's (a fresh process) and the floor's alike.
+     */
+    static final int WARM_UP = 10;
     /** How often the guide's follower looks at its watched Shoot. */
     static final Duration POLL = Duration.ofMillis(20);
 
@@ -47,9 +52,6 @@ final class GardenletBench {
 
     static Result run(int shoots, int limit, Path jar, List<String> jvmOptions, PrintStream out) throws Exception {
         Duration timeout = Duration.ofSeconds(Math.max(600, shoots * 3L));
-        out.printf("  warm-up: the floor with %d Shoots, not measured%n", Math.min(shoots, 10));
-        floor(Math.min(shoots, 10), Math.min(limit, 10), timeout);
-        System.gc();
         out.printf("  the operator: %d Shoots, --max-rolling=%d%n", shoots, limit);
         Run operator = operator(shoots, limit, jar, jvmOptions, timeout, out);
         print(out, operator);
@@ -62,12 +64,13 @@ final class GardenletBench {
 
     private static Run operator(int shoots, int limit, Path jar, List<String> jvmOptions, Duration timeout, PrintStream out)
             throws Exception {
-        try (GardenletStand stand = GardenletStand.start(shoots);
+        try (GardenletStand stand = GardenletStand.start(shoots, WARM_UP);
              OperatorProcess operator = OperatorProcess.start(jar, stand.gardenUrl(), jvmOptions, List.of("--migrator=gardenlet",
                      "--max-rolling=" + limit, "--recheck-interval=" + RECHECK.toSeconds() + "s",
                      "--max-backoff=" + MAX_BACKOFF.toSeconds() + "s"))) {
             operator.awaitReady(Duration.ofMinutes(5));
-            operator.awaitReconciled(shoots, Duration.ofMinutes(10));
+            operator.awaitReconciled(shoots + WARM_UP, Duration.ofMinutes(10));
+            stand.migrateWarmUp(warm -> { }, timeout);
             double requests = operator.requests();
             double writes = operator.writes();
             double triggers = operator.triggers();
@@ -95,9 +98,11 @@ final class GardenletBench {
     }
 
     private static Run floor(int shoots, int limit, Duration timeout) throws Exception {
-        ExecutorService people = Executors.newFixedThreadPool(shoots);
-        try (GardenletStand stand = GardenletStand.start(shoots)) {
+        ExecutorService people = Executors.newFixedThreadPool(shoots + WARM_UP);
+        try (GardenletStand stand = GardenletStand.start(shoots, WARM_UP)) {
             Semaphore slots = new Semaphore(limit, true);
+            stand.migrateWarmUp(warm -> warm.forEach(key -> people.submit(() -> stand.guideByHand(key, POLL).limitingRollsBy(slots)
+                    .run(timeout))), timeout);
             int reconciles = stand.reconciles();
             double benchCpu = benchCpuSeconds();
             long start = System.nanoTime();

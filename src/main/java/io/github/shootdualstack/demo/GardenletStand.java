@@ -41,7 +41,25 @@ final class GardenletStand implements AutoCloseable {
             + "{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{\"" + Migration.REQUEST_ANNOTATION + "\":\""
             + Migration.REQUEST_MIGRATE_NOW + "\"}}]";
 
+    /**
+     * The stand-in looks at what its reconcile waits for every 50 ms: its 20 reconciles polling the one embedded
+     * garden every 10 ms (the tests' pace) would make that garden, which serves one request at a time, what all wait for.
+     */
+    private static final GardenletStandIn.Config GARDENLET = GardenletStandIn.Config.triggeredOnly().withPollInterval(Duration.ofMillis(50));
+
+    /**
+     * How long a landscape's controllers take: an extension's reconcile, a node's replacement, a pod's rollout. A real
+     * landscape's migration waits for its infrastructure (minutes per node), not for the CPU of the machine that drives
+     * it; here a little time of each keeps the stand waiting on its controllers, as a landscape does, rather than on
+     * the bench's two cores, which all the processes of the stand share.
+     */
+    static final Duration EXTENSION_TIME = Duration.ofMillis(500);
+    static final Duration NODE_TIME = Duration.ofSeconds(3);
+    static final Duration POD_TIME = Duration.ofMillis(500);
+
     private final List<LocalLandscape> landscapes;
+    // migrated first, not measured: a process's first migrations run code its JIT compiler has not compiled yet
+    private final List<LocalLandscape> warmUp;
     private final LocalApiServer garden;
     private final LocalProvider local;
     private final GardenletStandIn gardenlet;
@@ -50,27 +68,38 @@ final class GardenletStand implements AutoCloseable {
     private final Set<String> done = ConcurrentHashMap.newKeySet();
     private final RollingSampler sampler = new RollingSampler();
     private final SharedIndexInformer<Shoot> watch;
+    // per Shoot, when gardenlet's last reconcile finished with work left; and the reactions measured
+    private final Map<String, Long> finishedAt = new ConcurrentHashMap<>();
+    private final List<Double> reactions = java.util.Collections.synchronizedList(new ArrayList<>());
     // per Shoot, the nanoTime of: the edit, the roll asked, the roll ended, the migration ended, the roll taken up by gardenlet
     private final Map<String, long[]> times = new ConcurrentHashMap<>();
 
-    private GardenletStand(List<LocalLandscape> landscapes, LocalApiServer garden, LocalProvider local) {
+    private GardenletStand(List<LocalLandscape> landscapes, List<LocalLandscape> warmUp, LocalApiServer garden, LocalProvider local) {
         this.landscapes = landscapes;
+        this.warmUp = warmUp;
         this.garden = garden;
         this.local = local;
-        this.gardenlet = local.startGardenlet(GardenletStandIn.Config.triggeredOnly());
+        this.gardenlet = local.startGardenlet(GARDENLET);
         this.watch = garden.client().resources(Shoot.class).inAnyNamespace().inform(handler());
     }
 
-    static GardenletStand start(int shoots) {
+    /** {@code shoots} Shoots to measure, and {@code warmUp} more to migrate before them ({@link #migrateWarmUp}). */
+    static GardenletStand start(int shoots, int warmUp) {
         List<LocalLandscape> landscapes = new ArrayList<>();
         for (int i = 0; i < shoots; i++) {
             landscapes.add(LocalLandscape.builder().project("g" + i).shoot("prod").pool("pool-a", 1).pool("pool-b", 1).build());
         }
+        List<LocalLandscape> warm = new ArrayList<>();
+        for (int i = 0; i < warmUp; i++) {
+            warm.add(LocalLandscape.builder().project("warm" + i).shoot("prod").pool("pool-a", 1).pool("pool-b", 1).build());
+        }
+        List<LocalLandscape> all = new ArrayList<>(warm);
+        all.addAll(landscapes);
         LocalApiServer garden = LocalApiServer.start();
         try {
-            LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(Duration.ZERO),
-                    ShootClusterSimulator.Config.immediate(), landscapes, GardenletStand::shootApi);
-            return new GardenletStand(landscapes, garden, local);
+            LocalProvider local = LocalProvider.start(garden.client(), ExtensionsConfig.succeedingAfter(EXTENSION_TIME),
+                    new ShootClusterSimulator.Config(NODE_TIME, POD_TIME), all, GardenletStand::shootApi);
+            return new GardenletStand(landscapes, warm, garden, local);
         } catch (RuntimeException e) {
             garden.close();
             throw e;
@@ -103,9 +132,22 @@ final class GardenletStand implements AutoCloseable {
         return gardenlet.reconciles();
     }
 
-    /** Every Shoot edited to [IPv4, IPv6], one after the other. */
+    /**
+     * The warm-up Shoots edited to [IPv4, IPv6] and migrated by {@code driver} (given their keys), before anything is measured.
+     */
+    void migrateWarmUp(java.util.function.Consumer<List<String>> driver, Duration timeout) throws InterruptedException {
+        edit(warmUp);
+        driver.accept(warmUp.stream().map(LocalLandscape::projectNamespace).toList());
+        await(warmUp, timeout);
+    }
+
+    /** Every measured Shoot edited to [IPv4, IPv6], one after the other. */
     void editAll() {
-        for (LocalLandscape landscape : landscapes) {
+        edit(landscapes);
+    }
+
+    private void edit(List<LocalLandscape> shoots) {
+        for (LocalLandscape landscape : shoots) {
             Shoot patched = garden.client().resources(Shoot.class).inNamespace(landscape.projectNamespace()).withName(landscape.shootName())
                     .patch(PatchContext.of(PatchType.JSON), EDIT);
             edited.put(landscape.projectNamespace(), version(patched));
@@ -123,12 +165,17 @@ final class GardenletStand implements AutoCloseable {
     }
 
     void awaitDone(Duration timeout) throws InterruptedException {
+        await(landscapes, timeout);
+    }
+
+    private void await(List<LocalLandscape> shoots, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (done.size() < landscapes.size()) {
+        List<String> keys = shoots.stream().map(LocalLandscape::projectNamespace).toList();
+        while (!done.containsAll(keys)) {
             if (System.nanoTime() > deadline) {
-                String stuck = keys().stream().filter(key -> !done.contains(key)).findFirst().orElseThrow();
-                throw new IllegalStateException(done.size() + " of " + landscapes.size() + " migrations ended within " + timeout
-                        + "; one that did not: " + Serialization.asJson(watched.get(stuck)));
+                String stuck = keys.stream().filter(key -> !done.contains(key)).findFirst().orElseThrow();
+                throw new IllegalStateException(keys.stream().filter(done::contains).count() + " of " + keys.size()
+                        + " migrations ended within " + timeout + "; one that did not: " + Serialization.asJson(watched.get(stuck)));
             }
             Thread.sleep(50);
         }
@@ -136,9 +183,16 @@ final class GardenletStand implements AutoCloseable {
 
     /** Median seconds from the edit to the roll asked, of the roll (and until gardenlet took it up), from the roll's end to the migration's. */
     String phases() {
-        List<long[]> all = new ArrayList<>(times.values());
-        return String.format(java.util.Locale.ROOT, "median s: edit->roll asked %.2f, rolling %.2f (taken up after %.2f), roll end->end %.2f",
-                median(all, 0, 1), median(all, 1, 2), median(all, 1, 4), median(all, 2, 3));
+        List<long[]> all = keys().stream().map(times::get).filter(java.util.Objects::nonNull).toList();
+        List<Double> reacted;
+        synchronized (reactions) {
+            reacted = reactions.stream().sorted().toList();
+        }
+        return String.format(java.util.Locale.ROOT, "median s: edit->roll asked %.2f, rolling %.2f (taken up after %.2f), roll end->end %.2f;"
+                        + " reconcile finished->next reconcile asked %.2f (90th percentile %.2f, %d measured)",
+                median(all, 0, 1), median(all, 1, 2), median(all, 1, 4), median(all, 2, 3),
+                reacted.isEmpty() ? Double.NaN : reacted.get(reacted.size() / 2),
+                reacted.isEmpty() ? Double.NaN : reacted.get(reacted.size() * 9 / 10), reacted.size());
     }
 
     private static double median(List<long[]> all, int from, int to) {
@@ -174,6 +228,7 @@ final class GardenletStand implements AutoCloseable {
                 } else if (at[1] != 0 && at[2] == 0 && !Orchestration.rollingNodes(shoot)) {
                     at[2] = System.nanoTime();
                 }
+                reaction(key, shoot);
                 if (edit != null && version(shoot) >= edit && ended(shoot)) {
                     if (done.add(key)) {
                         at[3] = System.nanoTime();
@@ -186,6 +241,24 @@ final class GardenletStand implements AutoCloseable {
                 sampler.forget(shoot.getMetadata().getNamespace());
             }
         };
+    }
+
+    /**
+     * From a reconcile of gardenlet's that finished with work left (a migration constraint, no roll pending) to the
+     * {@code reconcile} asked for next: how soon the driver (the operator, or the guide's person) reacts.
+     */
+    private void reaction(String key, Shoot shoot) {
+        boolean finished = GardenletStandIn.upToDate(shoot) && Orchestration.migrating(shoot) && operation(shoot).isEmpty()
+                && !Orchestration.rollingNodes(shoot);
+        long now = System.nanoTime();
+        if (finished) {
+            finishedAt.putIfAbsent(key, now);
+        } else {
+            Long since = finishedAt.remove(key);
+            if (since != null && operation(shoot).contains(ExtensionKind.OPERATION_RECONCILE)) {
+                reactions.add((now - since) / 1e9);
+            }
+        }
     }
 
     /** Both families, gardenlet's last reconcile of this generation succeeded, no constraint left, nothing asked of gardenlet. */

@@ -75,16 +75,19 @@ public final class GardenActions {
     /**
      * Sets the Shoot's {@code gardener.cloud/operation} to {@code value} if it still holds {@code current}
      * (none: the Shoot unchanged since it was read), and removes the user's request {@code request} with
-     * the same write when given. Read afresh first, as the cache keeps no other annotation.
+     * the same write when given. Read afresh first, as the cache keeps no other annotation and may lag:
+     * the Shoot as read must still be {@code due} for the operation.
      *
      * @return the Shoot as written, or null when it changed meanwhile (nothing written)
      */
-    public Shoot requestOperation(Shoot shoot, String current, String value, Map.Entry<String, String> request) {
+    public Shoot requestOperation(Shoot shoot, String current, String value, Map.Entry<String, String> request,
+                                  java.util.function.Predicate<Shoot> due) {
         var resource = garden.resources(Shoot.class).inNamespace(shoot.getMetadata().getNamespace()).withName(shoot.getMetadata().getName());
         Shoot fresh = resource.get();
         Map<String, String> annotations = fresh == null ? null : fresh.getMetadata().getAnnotations();
         String path = "/metadata/annotations/" + Patches.escape(ExtensionKind.OPERATION_ANNOTATION);
-        if (fresh == null || !java.util.Objects.equals(current, annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION))) {
+        if (fresh == null || !java.util.Objects.equals(current, annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION))
+                || !due.test(fresh)) {
             return null;
         }
         List<Map<String, Object>> ops = new java.util.ArrayList<>();

@@ -67,6 +67,11 @@ public final class GardenletStandIn implements AutoCloseable {
         public Config withSyncPeriod(Duration period) {
             return new Config(period, waitTimeout, pollInterval, id, clock);
         }
+
+        /** Looks at what a reconcile waits for (an extension, the workers) this often. */
+        public Config withPollInterval(Duration interval) {
+            return new Config(syncPeriod, waitTimeout, interval, id, clock);
+        }
     }
 
     private record Key(String namespace, String name) {

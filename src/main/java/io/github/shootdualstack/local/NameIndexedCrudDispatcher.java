@@ -36,8 +36,8 @@ import java.util.concurrent.Executors;
  * a request is about by testing every stored object in turn, on the one thread that serves every
  * request: filling a garden with N objects cost N²/2 such tests (10,000 Shoots with their 30,000
  * extension resources took about 12 minutes), and every read of one object, or of one namespace,
- * costs a test of every object in the garden. Here the candidates are the objects of that name, or of
- * that namespace, tested in the store's order, so the answer is the one the mock gives.
+ * costs a test of every object in the garden. Here the candidates are the objects of that name (in that
+ * namespace), or of that namespace, tested in the store's order, so the answer is the one the mock gives.
  *
  * <p>Watches are served here too, as a real API server serves them: one from a resource version (an
  * informer's, after its list) receives the changes made after that version only, where the mock sends
@@ -55,6 +55,8 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     // name -> the stored keys carrying it, and namespace -> likewise, each in the store's order
     private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
     private final Map<String, Set<AttributeSet>> byNamespace = new HashMap<>();
+    // "namespace/name" -> likewise: a landscape's objects often share their names (its Shoots', their extensions')
+    private final Map<String, Set<AttributeSet>> byNamespacedName = new HashMap<>();
     // plural (the kind) -> likewise, for the lists of a kind across namespaces
     private final Map<String, Set<AttributeSet>> byPlural = new HashMap<>();
     private long latestVersion;
@@ -130,7 +132,9 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         if (name == null) {
             return super.findResource(attributes);
         }
-        for (AttributeSet key : byName.getOrDefault(name, Set.of())) {
+        String namespace = single(attributes, NAMESPACE);
+        Set<AttributeSet> candidates = namespace == null ? byName.get(name) : byNamespacedName.get(namespace + "/" + name);
+        for (AttributeSet key : candidates == null ? Set.<AttributeSet>of() : candidates) {
             String value = map.get(key);
             if (value != null && key.matches(attributes)) {
                 return new AbstractMap.SimpleImmutableEntry<>(key, value);
@@ -453,6 +457,7 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
         super.reset();
         byName.clear();
         byNamespace.clear();
+        byNamespacedName.clear();
         byPlural.clear();
         writtenAt.clear();
         byVersion.clear();
@@ -462,6 +467,7 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private void index(AttributeSet key) {
         index(byName, single(key, NAME), key);
         index(byNamespace, single(key, NAMESPACE), key);
+        index(byNamespacedName, namespacedName(key), key);
         index(byPlural, single(key, KubernetesAttributesExtractor.PLURAL), key);
     }
 
@@ -476,6 +482,7 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private void unindex(AttributeSet key) {
         unindex(byName, single(key, NAME), key);
         unindex(byNamespace, single(key, NAMESPACE), key);
+        unindex(byNamespacedName, namespacedName(key), key);
         unindex(byPlural, single(key, KubernetesAttributesExtractor.PLURAL), key);
     }
 
@@ -489,10 +496,18 @@ final class NameIndexedCrudDispatcher extends KubernetesCrudDispatcher {
     private void reindex() {
         byName.clear();
         byNamespace.clear();
+        byNamespacedName.clear();
         byPlural.clear();
         synchronized (map) {
             map.keySet().forEach(this::index);
         }
+    }
+
+    /** "namespace/name" of a key with both; null otherwise. */
+    private static String namespacedName(AttributeSet key) {
+        String namespace = single(key, NAMESPACE);
+        String name = single(key, NAME);
+        return namespace == null || name == null ? null : namespace + "/" + name;
     }
 
     /** The one value a key or a query has for an attribute, or null when it has none, several, or the mock's wildcard. */

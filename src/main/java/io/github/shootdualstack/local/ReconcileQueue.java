@@ -1,7 +1,12 @@
 package io.github.shootdualstack.local;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,33 +20,59 @@ import java.util.function.Consumer;
 /**
  * A controller's work queue as controller-runtime keeps one: keys reconciled first in, first out by up to
  * {@code concurrency} workers, any free worker taking the next key; a key waits at most once, and never
- * runs on two workers at once: asked for while it runs, it runs again afterwards.
+ * runs on two workers at once: asked for while it runs, it runs again afterwards. A reconcile that throws
+ * is logged; the key runs again only when asked for.
  *
  * @param <K> the key of an object
  */
 final class ReconcileQueue<K> implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReconcileQueue.class);
+
+    private final String name;
     private final Consumer<K> reconcile;
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
     private final Set<K> waiting = new HashSet<>();
     private final Set<K> running = new HashSet<>();
     private final Set<K> again = new HashSet<>();
+    // the due time (nanoTime) of each key's delayed reconcile
+    private final Map<K, Long> delayed = new HashMap<>();
 
     ReconcileQueue(String name, int concurrency, Consumer<K> reconcile) {
+        this.name = name;
         this.reconcile = reconcile;
         this.workers = Executors.newFixedThreadPool(concurrency, daemons(name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemons(name + "-timer"));
     }
 
-    /** Reconciles {@code key} after {@code delay}, merged into a reconcile of it already waiting. */
+    /**
+     * Reconciles {@code key} after {@code delay}, merged into a reconcile of it already waiting; of two delayed
+     * reconciles of a key, the earlier is kept.
+     */
     void add(K key, Duration delay) {
         if (delay.isZero() || delay.isNegative()) {
             add(key);
             return;
         }
+        long due = System.nanoTime() + delay.toNanos();
+        synchronized (this) {
+            Long earlier = delayed.get(key);
+            if (earlier != null && earlier - due <= 0) {
+                return;
+            }
+            delayed.put(key, due);
+        }
         try {
-            timer.schedule(() -> add(key), delay.toNanos(), TimeUnit.NANOSECONDS);
+            timer.schedule(() -> {
+                synchronized (this) {
+                    if (!Long.valueOf(due).equals(delayed.get(key))) {
+                        return; // overtaken by an earlier one
+                    }
+                    delayed.remove(key);
+                }
+                add(key);
+            }, delay.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             // closed
         }
@@ -67,17 +98,19 @@ final class ReconcileQueue<K> implements AutoCloseable {
             waiting.remove(key);
             running.add(key);
         }
-        boolean rerun;
         try {
             reconcile.accept(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{}: reconcile of {} failed: {}", name, key, e.toString());
         } finally {
+            boolean rerun;
             synchronized (this) {
                 running.remove(key);
                 rerun = again.remove(key);
             }
-        }
-        if (rerun) {
-            add(key);
+            if (rerun) {
+                add(key);
+            }
         }
     }
 

@@ -92,12 +92,13 @@ public final class Orchestration {
      * @param phase         the phase it was in then
      * @param phaseSince    when the constraints were first seen as they were then, with a trigger (the back-off grows from there)
      * @param rollRequested whether it asked for the node roll in this migration
-     * @param constraints   the two constraints' statuses and reasons then: a reconcile that changed them moved the migration
+     * @param constraints   the two constraints' statuses and reasons then: a reconcile that changed them moved the migration;
+     *                      {@code null} for none remembered
      */
     public record Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested, String constraints) {
         public static final Memory NONE = new Memory(null, null, null, false, null);
 
-        /** Remembered without the constraints: the next trigger after any change of phase comes at once. */
+        /** Remembered without the constraints: the next trigger comes at once, whatever the constraints are. */
         public Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested) {
             this(triggeredAt, phase, phaseSince, rollRequested, null);
         }
@@ -180,8 +181,9 @@ public final class Orchestration {
         }
         // gardenlet's last reconcile has finished (not busy): if it moved the constraints, the next one is asked for at once;
         // if not, less and less often while they stay as they are
+        // (the roll asked for is no move by itself: a view of the Shoot from before the roll's reconcile must not count as one)
         String seen = constraints(nodes, dns);
-        boolean moved = phase != memory.phase() || !seen.equals(memory.constraints());
+        boolean moved = !seen.equals(memory.constraints());
         Instant since = !moved && memory.phaseSince() != null ? memory.phaseSince() : in.now();
         if (memory.triggeredAt() != null && !moved) {
             Instant next = memory.triggeredAt().plus(backoff(Duration.between(since, in.now()), in.settings()));
@@ -246,6 +248,14 @@ public final class Orchestration {
             return "gardenlet's worker rollout to finish";
         }
         return null;
+    }
+
+    /**
+     * Whether gardenlet's last reconcile of the Shoot has finished and none is asked for or rolls nodes: a trigger
+     * decided on a cached Shoot is written only if the Shoot as read just before still says so.
+     */
+    public static boolean reconcileFinished(Shoot shoot) {
+        return shoot.getStatus() != null && busy(shoot, operation(shoot)) == null;
     }
 
     private static Decision waiting(Phase phase, String what, Hold hold, Duration recheck, Memory memory) {

@@ -78,7 +78,8 @@ final class AlongsideGardenlet {
         metrics.landscape(key, decision.phase(), decision.hold());
         if (decision.operation() != null) {
             Shoot written = gardenActions.requestOperation(shoot, decision.current(), decision.operation(),
-                    decision.takeRequest() ? Map.entry(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW) : null);
+                    decision.takeRequest() ? Map.entry(Migration.REQUEST_ANNOTATION, Migration.REQUEST_MIGRATE_NOW) : null,
+                    Orchestration::reconcileFinished);
             if (written == null) {
                 if (slotTaken) {
                     wakeAll(slots.giveBack(key));

@@ -177,7 +177,7 @@ class CachedShootBesideGardenletTest {
         // a finished reconcile is followed at once when the constraints moved since the last trigger (a new phase), in the
         // window or on request for the roll; the rest wait (busy, paused, hibernated, outside the wave, the back-off of
         // constraints that did not move) or are idle
-        assertThat(triggers).as("decisions that trigger gardenlet, among the 72 compared").isEqualTo(23);
+        assertThat(triggers).as("decisions that trigger gardenlet, among the 72 compared").isEqualTo(17);
     }
 
     /** The production Shoot as a gardenlet v1.138.0 left it after a successful reconcile, as served. */

@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.github.shootdualstack.local.LocalApiServer;
 import io.github.shootdualstack.local.LocalCrds;
+import io.github.shootdualstack.migration.Orchestration;
+import io.github.shootdualstack.shoot.Shoot;
 import io.github.shootdualstack.testing.RequestLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,6 +112,52 @@ class GardenActionsTest {
         GenericKubernetesResource after = network().get();
         assertThat((Object) after.get("spec", "ipFamilies")).isEqualTo(List.of("IPv4"));
         assertThat(after.getMetadata().getAnnotations()).containsOnly(Map.entry("owner", "gardenlet"));
+    }
+
+    @Test
+    void aTrigger_isReadOnceAndWrittenOnce_andNotWrittenWhenTheShootAsReadIsNoLongerDue() {
+        garden.client().resources(Shoot.class).inNamespace("garden-dev").resource(shoot("Succeeded")).create();
+        Shoot cached = reconciled("Succeeded");
+        assertThat(Orchestration.reconcileFinished(cached)).as("gardenlet's last reconcile finished: %s", cached.getStatus()).isTrue();
+        int mark = requests.mark();
+
+        Shoot written = new GardenActions(garden.client()).requestOperation(cached, null, "reconcile", null, Orchestration::reconcileFinished);
+
+        assertThat(written.getMetadata().getAnnotations()).containsEntry(ExtensionKind.OPERATION_ANNOTATION, "reconcile");
+        assertThat(requests.since(mark)).extracting(RequestLog.Request::method).as("no second read before the patch")
+                .containsExactly("GET", "PATCH");
+
+        // gardenlet took it up (the operation off) and runs its reconcile; the cache still shows the Shoot as it was before
+        garden.client().resources(Shoot.class).inNamespace("garden-dev").withName("prod").edit(taken -> {
+            taken.getMetadata().getAnnotations().remove(ExtensionKind.OPERATION_ANNOTATION);
+            return taken;
+        });
+        reconciled("Processing");
+        mark = requests.mark();
+
+        assertThat(new GardenActions(garden.client()).requestOperation(cached, null, "reconcile", null, Orchestration::reconcileFinished))
+                .as("gardenlet's reconcile runs").isNull();
+        assertThat(requests.writesSince(mark, request -> true)).isEmpty();
+    }
+
+    /** The Shoot with the status gardenlet writes through the status subresource: its last operation in {@code state}. */
+    private Shoot reconciled(String state) {
+        Shoot stored = garden.client().resources(Shoot.class).inNamespace("garden-dev").withName("prod").get();
+        stored.setStatus(shoot(state).getStatus());
+        stored.getStatus().setObservedGeneration(stored.getMetadata().getGeneration());
+        return garden.client().resources(Shoot.class).inNamespace("garden-dev").resource(stored).updateStatus();
+    }
+
+    private static Shoot shoot(String lastOperationState) {
+        return Serialization.unmarshal("""
+                apiVersion: core.gardener.cloud/v1beta1
+                kind: Shoot
+                metadata: {name: prod, namespace: garden-dev}
+                spec: {networking: {ipFamilies: [IPv4, IPv6]}}
+                status:
+                  lastOperation: {type: Reconcile, state: %s}
+                  constraints: [{type: DNSServiceMigrationReady, status: Progressing, reason: DNSServiceMigrating}]
+                """.formatted(lastOperationState), Shoot.class);
     }
 
     private Resource<GenericKubernetesResource> network() {

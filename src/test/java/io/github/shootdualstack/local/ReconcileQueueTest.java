@@ -57,12 +57,44 @@ class ReconcileQueueTest {
     }
 
     @Test
-    void aDelayedKey_runsAfterItsDelay() throws Exception {
+    void ofTwoDelayedReconcilesOfAKey_theEarlierRuns_andTheLaterIsMergedIntoIt() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
         CountDownLatch ran = new CountDownLatch(1);
-        try (ReconcileQueue<String> queue = new ReconcileQueue<>("test", 1, key -> ran.countDown())) {
+        try (ReconcileQueue<String> queue = new ReconcileQueue<>("test", 2, key -> {
+            runs.incrementAndGet();
+            ran.countDown();
+        })) {
+            queue.add("a", Duration.ofMinutes(10));
             queue.add("a", Duration.ofMillis(50));
+            queue.add("a", Duration.ofMinutes(5));
+            queue.add("b", Duration.ofMinutes(10));
 
             assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            assertThat(runs).as("a once, after 50 ms; b not within its ten minutes").hasValue(1);
+        }
+    }
+
+    @Test
+    void aReconcileThatThrows_doesNotLoseTheRunAskedForMeanwhile() throws Exception {
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch second = new CountDownLatch(1);
+        AtomicInteger runs = new AtomicInteger();
+        try (ReconcileQueue<String> queue = new ReconcileQueue<>("test", 1, key -> {
+            if (runs.incrementAndGet() == 1) {
+                first.countDown();
+                await(release);
+                throw new IllegalArgumentException("the first run fails");
+            }
+            second.countDown();
+        })) {
+            queue.add("a", Duration.ZERO);
+            assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+            queue.add("a", Duration.ZERO);
+            release.countDown();
+
+            assertThat(second.await(10, TimeUnit.SECONDS)).as("the run asked for during the failing one").isTrue();
         }
     }
 

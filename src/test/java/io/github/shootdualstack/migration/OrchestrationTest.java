@@ -61,6 +61,18 @@ class OrchestrationTest {
 
         assertThat(decision.operation()).isEqualTo("reconcile");
         assertThat(decision.event().reason()).isEqualTo(Orchestration.RECONCILE_REQUESTED);
+        Decision again = decide(workerless, IN_WINDOW.plusSeconds(1), decision.memory());
+        assertThat(again.operation()).as("its reconcile left the constraint as it was: the back-off").isNull();
+    }
+
+    @Test
+    void afterTheRollAskedFor_aViewOfTheShootFromBeforeItsReconcile_getsNoTrigger() {
+        Decision roll = decide(shoot(nodes(Condition.PROGRESSING)), IN_WINDOW, Memory.NONE);
+
+        Decision stale = decide(shoot(nodes(Condition.PROGRESSING)), IN_WINDOW.plusMillis(100), roll.memory());
+
+        assertThat(stale.operation()).as("the roll asked for moves no constraint by itself").isNull();
+        assertThat(stale.phase()).isEqualTo(Phase.NODES_ROLLED);
     }
 
     @Test
