@@ -18,8 +18,9 @@ import java.util.concurrent.Semaphore;
  * once: by the operator's jar in a process of its own ({@code run --migrator=gardenlet --max-rolling=L}),
  * and by the floor: the migration guide followed by hand ({@link MigrationGuideByHand}) for every Shoot
  * at once, under the same limit (a fair semaphore of L slots around each roll). Each on a garden of its
- * own with the same Shoots ({@link GardenletStand}), all edited to [IPv4, IPv6] at once and measured
- * until every Shoot's migration has ended.
+ * own with the same Shoots ({@link GardenletStand}, whose controllers take time as a landscape's do), all
+ * edited to [IPv4, IPv6] at once and measured until every Shoot's migration has ended, after
+ * {@value #WARM_UP} Shoots migrated the same way first, not measured.
  */
 final class GardenletBench {
 

@@ -212,7 +212,7 @@ class HelmChartTest {
                 .containsExactly(
                         tuple(List.of("core.gardener.cloud"), List.of("shoots"), List.of("get", "list", "watch", "patch")),
                         tuple(List.of("core.gardener.cloud"), List.of("shoots/status"), List.of("patch")),
-                        tuple(List.of(""), List.of("events"), List.of("create", "get", "patch")),
+                        tuple(List.of(""), List.of("events"), List.of("create", "patch")),
                         tuple(List.of(""), List.of("secrets"), List.of("get")),
                         tuple(List.of("core.gardener.cloud"), List.of("shoots/adminkubeconfig"), List.of("create")),
                         tuple(List.of(""), List.of("namespaces"), List.of("get")),
