@@ -20,7 +20,6 @@ import io.github.shootdualstack.shoot.Shoot;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -248,14 +247,14 @@ final class GardenletStand implements AutoCloseable {
      * {@code reconcile} asked for next: how soon the driver (the operator, or the guide's person) reacts.
      */
     private void reaction(String key, Shoot shoot) {
-        boolean finished = GardenletStandIn.upToDate(shoot) && Orchestration.migrating(shoot) && operation(shoot).isEmpty()
+        boolean finished = GardenletStandIn.upToDate(shoot) && Orchestration.migrating(shoot) && GardenletStandIn.operations(shoot).isEmpty()
                 && !Orchestration.rollingNodes(shoot);
         long now = System.nanoTime();
         if (finished) {
             finishedAt.putIfAbsent(key, now);
         } else {
             Long since = finishedAt.remove(key);
-            if (since != null && operation(shoot).contains(ExtensionKind.OPERATION_RECONCILE)) {
+            if (since != null && GardenletStandIn.operations(shoot).contains(ExtensionKind.OPERATION_RECONCILE)) {
                 reactions.add((now - since) / 1e9);
             }
         }
@@ -265,17 +264,11 @@ final class GardenletStand implements AutoCloseable {
     static boolean ended(Shoot shoot) {
         List<String> families = shoot.getSpec().getNetworking().getIpFamilies();
         return families != null && families.size() == 2 && GardenletStandIn.upToDate(shoot) && !Orchestration.migrating(shoot)
-                && operation(shoot).isEmpty();
+                && GardenletStandIn.operations(shoot).isEmpty();
     }
 
     private static boolean rollAsked(Shoot shoot) {
-        return operation(shoot).stream().anyMatch(part -> part.startsWith(Orchestration.ROLLOUT_WORKERS + "="));
-    }
-
-    private static List<String> operation(Shoot shoot) {
-        Map<String, String> annotations = shoot.getMetadata().getAnnotations();
-        String operation = annotations == null ? null : annotations.get(ExtensionKind.OPERATION_ANNOTATION);
-        return operation == null ? List.of() : Arrays.stream(operation.split(";")).map(String::trim).filter(part -> !part.isEmpty()).toList();
+        return GardenletStandIn.operations(shoot).stream().anyMatch(part -> part.startsWith(Orchestration.ROLLOUT_WORKERS + "="));
     }
 
     private static long version(Shoot shoot) {

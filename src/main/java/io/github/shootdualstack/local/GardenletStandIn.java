@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -204,6 +205,11 @@ public final class GardenletStandIn implements AutoCloseable {
     private boolean syncs(Shoot shoot) {
         return config.syncPeriod() != null && (shoot.getSpec().getMaintenance() == null
                 || !Boolean.TRUE.equals(shoot.getSpec().getMaintenance().getConfineSpecUpdateRollout()));
+    }
+
+    /** The operations the Shoot's {@code gardener.cloud/operation} asks for, in order. */
+    public static List<String> operations(Shoot shoot) {
+        return GardenletOperation.operations(shoot);
     }
 
     /** Reconciled at its generation and {@code Succeeded}: gardenlet's {@code IsObservedAtLatestGenerationAndSucceeded}. */

@@ -88,20 +88,14 @@ public final class Orchestration {
     /**
      * What the operator remembers of a Shoot between reconciles (lost on restart: then it triggers once more at most).
      *
-     * @param triggeredAt   when it last wrote a trigger; {@code null} for none
-     * @param phase         the phase it was in then
-     * @param phaseSince    when the constraints were first seen as they were then, with a trigger (the back-off grows from there)
-     * @param rollRequested whether it asked for the node roll in this migration
-     * @param constraints   the two constraints' statuses and reasons then: a reconcile that changed them moved the migration;
-     *                      {@code null} for none remembered
+     * @param triggeredAt      when it last wrote a trigger; {@code null} for none
+     * @param constraintsSince when the constraints were first seen as they were then, with a trigger (the back-off grows from there)
+     * @param rollRequested    whether it asked for the node roll in this migration
+     * @param constraints      the two constraints' statuses and reasons then: a reconcile that changed them moved the migration;
+     *                         {@code null} for none remembered
      */
-    public record Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested, String constraints) {
-        public static final Memory NONE = new Memory(null, null, null, false, null);
-
-        /** Remembered without the constraints: the next trigger comes at once, whatever the constraints are. */
-        public Memory(Instant triggeredAt, Phase phase, Instant phaseSince, boolean rollRequested) {
-            this(triggeredAt, phase, phaseSince, rollRequested, null);
-        }
+    public record Memory(Instant triggeredAt, Instant constraintsSince, boolean rollRequested, String constraints) {
+        public static final Memory NONE = new Memory(null, null, false, null);
     }
 
     public record Input(Shoot shoot, Instant now, Settings settings, Memory memory) {
@@ -184,7 +178,7 @@ public final class Orchestration {
         // (the roll asked for is no move by itself: a view of the Shoot from before the roll's reconcile must not count as one)
         String seen = constraints(nodes, dns);
         boolean moved = !seen.equals(memory.constraints());
-        Instant since = !moved && memory.phaseSince() != null ? memory.phaseSince() : in.now();
+        Instant since = !moved && memory.constraintsSince() != null ? memory.constraintsSince() : in.now();
         if (memory.triggeredAt() != null && !moved) {
             Instant next = memory.triggeredAt().plus(backoff(Duration.between(since, in.now()), in.settings()));
             if (in.now().isBefore(next)) {
@@ -209,7 +203,7 @@ public final class Orchestration {
         }
         List<String> operations = new ArrayList<>(others(current));
         operations.add(own);
-        Memory next = new Memory(in.now(), phase, since, memory.rollRequested() || phase == Phase.ROLL_NODES, seen);
+        Memory next = new Memory(in.now(), since, memory.rollRequested() || phase == Phase.ROLL_NODES, seen);
         // inside the wave the request only lifts the window, and is acted on with the roll
         return new Decision(String.join(";", operations), current, migrateNow && inWave && phase == Phase.ROLL_NODES, event, phase,
                 null, null, in.settings().recheckInterval(), next);

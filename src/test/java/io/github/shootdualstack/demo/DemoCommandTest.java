@@ -17,18 +17,10 @@ class DemoCommandTest {
 
     @Test
     void demo_completesTheMigration_andPrintsTimelineAndSummary() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exitCode = DemoMain.commandLine().execute("demo", "--speed", "fast", "--pools", "2", "--nodes", "2");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        Run run = run("demo", "--speed", "fast", "--pools", "2", "--nodes", "2");
+        String output = run.output();
 
-        assertThat(exitCode).as(output).isZero();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output)
                 .contains("constraints DualStackNodesMigrationReady=Progressing (NodesNotMigrated")
                 .contains("constraints DualStackNodesMigrationReady=True (NodesMigrated")
@@ -51,18 +43,10 @@ class DemoCommandTest {
 
     @Test
     void demoBesideGardenlet_theStandInMigrates_theOperatorAsksForTheRollAndTheReconciles() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exitCode;
-        try {
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exitCode = DemoMain.commandLine().execute("demo", "--gardenlet", "--speed", "fast", "--pools", "2", "--nodes", "2");
-        } finally {
-            System.setOut(original);
-        }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        Run run = run("demo", "--gardenlet", "--speed", "fast", "--pools", "2", "--nodes", "2");
+        String output = run.output();
 
-        assertThat(exitCode).as(output).isZero();
+        assertThat(run.exitCode()).as(output).isZero();
         assertThat(output)
                 .contains("you         set spec.networking.ipFamilies to [IPv4, IPv6], and annotate the Shoot shootdualstack.io/operation=migrate-now")
                 .doesNotContain("you         annotate the Shoot with gardener.cloud/operation")
@@ -88,5 +72,20 @@ class DemoCommandTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains(message);
+    }
+
+    private record Run(int exitCode, String output) {
+    }
+
+    /** Runs the demo jar's command line with its standard output captured. */
+    private static Run run(String... args) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            return new Run(DemoMain.commandLine().execute(args), captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
     }
 }

@@ -3,7 +3,7 @@ package io.github.shootdualstack.e2e;
 import io.github.shootdualstack.local.LocalLandscape;
 import io.github.shootdualstack.operator.RolloutPolicy;
 import io.github.shootdualstack.operator.ShootOperator;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,14 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RolloutLimitIT {
 
+    @AutoClose
     private LandscapeWorld world;
-
-    @AfterEach
-    void close() {
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     void hundredShoots_withALimitOfTen_neverMoreThanTenRoll_andEachIsMigrated_eachPoolRolledOnce() {

@@ -8,7 +8,7 @@ import io.github.shootdualstack.migration.Orchestration;
 import io.github.shootdualstack.operator.RolloutPolicy;
 import io.github.shootdualstack.operator.ShootOperator;
 import io.github.shootdualstack.shoot.Shoot;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,14 +24,8 @@ import static org.awaitility.Awaitility.await;
  */
 class RolloutPolicyTest {
 
+    @AutoClose
     private LandscapeWorld world;
-
-    @AfterEach
-    void close() {
-        if (world != null) {
-            world.close();
-        }
-    }
 
     @Test
     void aPause_stopsNewTriggers_fromTheShootsNextReconcile_andLiftingItFinishesTheMigrations() {

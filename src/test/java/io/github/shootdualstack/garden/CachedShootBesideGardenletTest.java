@@ -156,9 +156,9 @@ class CachedShootBesideGardenletTest {
             shoot.getSpec().setHibernation(hibernation);
         });
         List<Orchestration.Memory> memories = List.of(Orchestration.Memory.NONE,
-                new Orchestration.Memory(IN_WINDOW.minusSeconds(60), Orchestration.Phase.ROLL_NODES, IN_WINDOW.minusSeconds(600), true,
+                new Orchestration.Memory(IN_WINDOW.minusSeconds(60), IN_WINDOW.minusSeconds(600), true,
                         Condition.PROGRESSING + "/" + Conditions.NODES_NOT_MIGRATED + " -"),
-                new Orchestration.Memory(IN_WINDOW.minusSeconds(5), Orchestration.Phase.NODES_MIGRATED, IN_WINDOW.minusSeconds(5), true,
+                new Orchestration.Memory(IN_WINDOW.minusSeconds(5), IN_WINDOW.minusSeconds(5), true,
                         Condition.TRUE + "/" + Conditions.NODES_NOT_MIGRATED + " -"));
         int triggers = 0;
         for (var each : cases.entrySet()) {

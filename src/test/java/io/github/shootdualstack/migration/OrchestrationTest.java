@@ -130,7 +130,7 @@ class OrchestrationTest {
 
     @Test
     void nodesStillProgressing_afterTheRequestedRoll_requestsAReconcile() {
-        Memory rolled = new Memory(IN_WINDOW.minusSeconds(60), Phase.ROLL_NODES, IN_WINDOW.minusSeconds(60), true);
+        Memory rolled = new Memory(IN_WINDOW.minusSeconds(60), IN_WINDOW.minusSeconds(60), true, null);
 
         Decision decision = decide(shoot(nodes(Condition.PROGRESSING)), IN_WINDOW, rolled);
 
@@ -184,7 +184,7 @@ class OrchestrationTest {
         Decision next = decide(shoot(nodes(Condition.TRUE)), IN_WINDOW.plusSeconds(1), rolled);
 
         assertThat(next.operation()).as("gardenlet's reconcile finished and moved the nodes constraint").isEqualTo("reconcile");
-        assertThat(next.memory().phaseSince()).isEqualTo(IN_WINDOW.plusSeconds(1));
+        assertThat(next.memory().constraintsSince()).isEqualTo(IN_WINDOW.plusSeconds(1));
     }
 
     @Test
@@ -225,7 +225,7 @@ class OrchestrationTest {
 
     @Test
     void theEndOfAMigration_forgetsIt() {
-        Memory memory = new Memory(IN_WINDOW, Phase.DNS, IN_WINDOW, true);
+        Memory memory = new Memory(IN_WINDOW, IN_WINDOW, true, null);
 
         assertThat(decide(shoot(), IN_WINDOW, memory).memory()).isEqualTo(Memory.NONE);
     }
